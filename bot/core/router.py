@@ -1,0 +1,212 @@
+"""The router: authenticates, de-duplicates, authorizes and dispatches every Incoming.
+
+It is the single error boundary: a UserError is shown verbatim, anything else is
+logged with context and answered with one apology. The event id is recorded in the
+same transaction as the handler's effects, so a redelivered update does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.core.errors import UserError
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.texts import t
+from bot.db.models import AccountStatus, ChannelAccount, Person, ProcessedEvent, Role
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class BotConfig:
+    """Settings handlers need, without the secrets."""
+
+    bot_username: str | None = None
+    invite_ttl_days: int = 14
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a handler may use; handlers return replies and never send."""
+
+    session: AsyncSession
+    incoming: Incoming
+    now: datetime
+    config: BotConfig
+    routes: Sequence[Route]
+    account: ChannelAccount | None = None
+
+    @property
+    def person(self) -> Person | None:
+        """The linked, active person, if any."""
+        return self.account.person if self.account else None
+
+
+Handler = Callable[[Context], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One entry of the explicit ROUTES list.
+
+    `name` is the command (without slash) or the button payload prefix before ':'.
+    `audience` is "linked" (default), "unlinked" or "any".
+    """
+
+    kind: Kind
+    name: str
+    handler: Handler
+    min_role: Role = Role.EMPLOYEE
+    audience: str = "linked"
+    help_key: str | None = None
+    channels: frozenset[str] | None = field(default=None)
+
+    def admits(self, incoming: Incoming, linked: bool) -> bool:
+        """Does this route match the event, the link state and the channel?"""
+        if self.channels is not None and incoming.channel not in self.channels:
+            return False
+        if self.audience != "any" and (self.audience == "linked") != linked:
+            return False
+        return self.kind == incoming.kind and self.name == route_name(incoming)
+
+    def offered_to(self, role: Role, channel: str) -> bool:
+        """Should /help and the command menu list this command for `role` on `channel`?"""
+        return (
+            self.kind == Kind.COMMAND
+            and self.audience != "unlinked"
+            and role.rank >= self.min_role.rank
+            and (self.channels is None or channel in self.channels)
+        )
+
+
+def route_name(incoming: Incoming) -> str:
+    """The key a route is looked up by."""
+    if incoming.kind == Kind.COMMAND:
+        return incoming.command
+    if incoming.kind == Kind.BUTTON:
+        return incoming.payload.split(":", 1)[0]
+    return ""
+
+
+class _Duplicate(Exception):
+    """The event was processed before."""
+
+
+class Router:
+    """Turns an Incoming into replies, inside one transaction."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        routes: Sequence[Route],
+        config: BotConfig | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.routes = tuple(routes)
+        self.config = config or BotConfig()
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Process one event exactly once; never raises."""
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                return await self._process(session, incoming)
+        except _Duplicate:
+            log.info("duplicate event %s/%s ignored", incoming.channel, incoming.event_id)
+            return []
+        except UserError as exc:
+            return [Reply(exc.message)]
+        except Exception:
+            log.exception(
+                "handler failed: channel=%s event=%s kind=%s name=%s",
+                incoming.channel,
+                incoming.event_id,
+                incoming.kind,
+                route_name(incoming),
+            )
+            return [Reply(t("error.apology"))]
+
+    async def _process(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
+        now = self._clock()
+        await _claim_event(session, incoming, now)
+        account = await _find_account(session, incoming)
+        if incoming.kind in (Kind.BLOCKED, Kind.UNBLOCKED):
+            _set_reachability(account, incoming.kind)
+            return []
+        if account is not None:
+            _touch(account, now)
+        ctx = Context(session, incoming, now, self.config, self.routes, account)
+        return await self._dispatch(ctx)
+
+    async def _dispatch(self, ctx: Context) -> list[Reply]:
+        person = ctx.person
+        if person is not None and not person.active:
+            return [Reply(t("onboarding.inactive"))]
+        linked = person is not None
+        route = next((r for r in self.routes if r.admits(ctx.incoming, linked)), None)
+        if route is None:
+            return [_no_route(ctx.incoming, linked)]
+        if person is not None and person.role.rank < route.min_role.rank:
+            log.warning("forbidden: person=%s route=%s", person.employee_code, route.name)
+            return [Reply(t("error.forbidden"))]
+        return await route.handler(ctx)
+
+
+async def _claim_event(session: AsyncSession, incoming: Incoming, now: datetime) -> None:
+    """Insert the event key first; a unique violation means we saw it already."""
+    session.add(
+        ProcessedEvent(channel=incoming.channel, event_id=incoming.event_id, processed_at=now)
+    )
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise _Duplicate from None
+
+
+async def _find_account(session: AsyncSession, incoming: Incoming) -> ChannelAccount | None:
+    """The channel account of the sender, with its person and unit loaded."""
+    query = (
+        select(ChannelAccount)
+        .where(
+            ChannelAccount.channel == incoming.channel,
+            ChannelAccount.platform_user_id == incoming.user_id,
+        )
+        .options(selectinload(ChannelAccount.person).selectinload(Person.unit))
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def _set_reachability(account: ChannelAccount | None, kind: Kind) -> None:
+    """A block or unblock notice from the platform."""
+    if account is not None:
+        blocked = kind == Kind.BLOCKED
+        account.status = AccountStatus.BLOCKED if blocked else AccountStatus.ACTIVE
+
+
+def _touch(account: ChannelAccount, now: datetime) -> None:
+    """Someone who writes to us can be reached again."""
+    account.last_interaction_at = now
+    account.status = AccountStatus.ACTIVE
+
+
+def _no_route(incoming: Incoming, linked: bool) -> Reply:
+    """The answer when nothing matches."""
+    if not linked:
+        return Reply(t("onboarding.not_linked"))
+    if incoming.kind == Kind.COMMAND:
+        return Reply(t("error.unknown_command", command=incoming.command))
+    if incoming.kind == Kind.BUTTON:
+        return Reply(t("error.unknown_button"))
+    return Reply(t("error.not_understood"))

@@ -1,0 +1,131 @@
+"""The data model: organisation, channel accounts, invites and processed events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base
+
+
+class Role(enum.StrEnum):
+    """What a person may do; each role includes the ones before it."""
+
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """Position in the employee < manager < admin order."""
+        return list(Role).index(self)
+
+
+class AccountStatus(enum.StrEnum):
+    """Whether we can reach a linked account."""
+
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+    LEFT = "left"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, same on SQLite and PostgreSQL."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Unit(Base):
+    """An organisational unit; `path` is the slash-joined chain of names from the root."""
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1000), unique=True)
+    depth: Mapped[int] = mapped_column(default=0)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent")
+
+
+class Person(Base):
+    """A member of staff, identified by the employee code from the roster."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_code: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.EMPLOYEE)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    unit: Mapped[Unit] = relationship()
+    accounts: Mapped[list[ChannelAccount]] = relationship(back_populates="person")
+
+
+class ChannelAccount(Base):
+    """One person's identity on one channel (Telegram, Zalo, console...)."""
+
+    __tablename__ = "channel_account"
+    __table_args__ = (UniqueConstraint("channel", "platform_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    platform_user_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[AccountStatus] = mapped_column(
+        _enum(AccountStatus, "account_status"), default=AccountStatus.ACTIVE
+    )
+    linked_at: Mapped[datetime]
+    last_interaction_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+
+class Invite(Base):
+    """A one-time onboarding code; only its SHA-256 is stored."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel_account.id", ondelete="SET NULL")
+    )
+
+    person: Mapped[Person] = relationship()
+
+
+class ProcessedEvent(Base):
+    """A platform event already handled; the unique key makes redelivery a no-op."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (
+        UniqueConstraint("channel", "event_id"),
+        Index("ix_processed_event_processed_at", "processed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(128))
+    processed_at: Mapped[datetime]

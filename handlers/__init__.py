@@ -1,0 +1,25 @@
+"""The explicit ROUTES list: every command, button and message kind the bot answers."""
+
+from __future__ import annotations
+
+from bot.core.messages import Kind
+from bot.core.router import Route
+from bot.db.models import Role
+from handlers import demo, general, onboarding, people
+
+ROUTES: list[Route] = [
+    Route(Kind.COMMAND, "start", onboarding.start, audience="any", help_key="help.start"),
+    Route(Kind.TEXT, "", onboarding.code_message, audience="unlinked"),
+    Route(Kind.COMMAND, "help", general.help_, help_key="help.help"),
+    Route(Kind.COMMAND, "me", general.me, help_key="help.me"),
+    Route(Kind.COMMAND, "nhansu", people.people, min_role=Role.MANAGER, help_key="help.nhansu"),
+    Route(Kind.COMMAND, "moi", people.invite, min_role=Role.MANAGER, help_key="help.moi"),
+    Route(
+        Kind.COMMAND,
+        "as",
+        demo.act_as,
+        audience="any",
+        help_key="help.as",
+        channels=frozenset({"console"}),
+    ),
+]

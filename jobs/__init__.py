@@ -1,0 +1,1 @@
+"""The explicit JOBS list: scheduled work, each runnable once from the CLI."""
