@@ -30,8 +30,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(invite_app, name="invite")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///atgt-demo.db"
 

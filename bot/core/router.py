@@ -118,6 +118,10 @@ class Router:
         self.config = config or BotConfig()
         self._clock = clock or (lambda: datetime.now(UTC))
 
+    def now(self) -> datetime:
+        """The router's clock (injected in tests)."""
+        return self._clock()
+
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one event exactly once; never raises."""
         try:
@@ -139,7 +143,7 @@ class Router:
             return [Reply(t("error.apology"))]
 
     async def _process(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
-        now = self._clock()
+        now = self.now()
         await _claim_event(session, incoming, now)
         account = await _find_account(session, incoming)
         if incoming.kind in (Kind.BLOCKED, Kind.UNBLOCKED):

@@ -1,0 +1,83 @@
+"""`atgt invite create`: one code per person, or a mail-merge workbook for a unit."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.db.session import make_engine, make_sessionmaker
+from tests.conftest import FakeClock
+from tests.harness import ROSTER, Chat, make_router
+
+
+def run(database_url: str, *args: str, **env: str):
+    env = {"ATGT_DATABASE_URL": database_url, **env}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def import_roster(database_url, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    assert run(database_url, "org", "import", str(path)).exit_code == 0
+
+
+async def redeem(database_url: str, code: str) -> str:
+    engine = make_engine(database_url)
+    router = make_router(make_sessionmaker(engine), FakeClock(datetime.now(UTC)))
+    try:
+        return await Chat(router).say(f"/start {code}")
+    finally:
+        await engine.dispose()
+
+
+def test_invite_for_one_person_prints_code_and_deep_link(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+
+    result = run(
+        database_url,
+        "invite",
+        "create",
+        "--person",
+        "NV1",
+        ATGT_TELEGRAM_BOT_USERNAME="atgt_bot",
+    )
+
+    assert result.exit_code == 0, result.output
+    code = re.search(r"\(NV1\): (\w{13})", result.output).group(1)
+    assert f"https://t.me/atgt_bot?start={code}" in result.output
+    assert "Nhân Viên Một" in asyncio.run(redeem(database_url, code))
+
+
+def test_bulk_invites_for_a_unit_skip_linked_people(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+    first = run(database_url, "invite", "create", "--person", "NV2")
+    code = re.search(r"\(NV2\): (\w{13})", first.output).group(1)
+    asyncio.run(redeem(database_url, code))
+    out = tmp_path / "moi.xlsx"
+
+    result = run(database_url, "invite", "create", "--unit", "Sở A/Phòng 1", "--xlsx", str(out))
+
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời")
+    assert sorted(r[0] for r in rows[1:]) == ["NV1", "QL1"]  # NV2 already joined; Phòng 2 excluded
+    assert all(len(r[4]) == 13 for r in rows[1:])
+
+
+def test_invite_errors_name_the_problem(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+    assert (
+        "Không có nhân viên mã XX" in run(database_url, "invite", "create", "--person", "XX").output
+    )
+    assert (
+        "Không có đơn vị Sở B"
+        in run(
+            database_url, "invite", "create", "--unit", "Sở B", "--xlsx", str(tmp_path / "x.xlsx")
+        ).output
+    )
+    assert "--xlsx" in run(database_url, "invite", "create", "--unit", "Sở A").output
