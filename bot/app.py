@@ -22,6 +22,8 @@ from bot.settings import Settings
 from handlers import ROUTES
 
 Clock = Callable[[], datetime]
+# Channels whose replies go through the outbox and a paced sender (not the console).
+OUTBOX_CHANNELS = frozenset({"telegram", "zalo_bot", "zalo_oa"})
 
 
 def utc_now() -> datetime:
@@ -52,11 +54,22 @@ def bot_config(settings: Settings) -> BotConfig:
     )
 
 
-def build_app(settings: Settings, clock: Clock = utc_now) -> App:
+def build_app(
+    settings: Settings,
+    clock: Clock = utc_now,
+    on_enqueued: Callable[[str], None] | None = None,
+) -> App:
     """Wire everything; does not touch the network or the database yet."""
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
-    router = Router(sessionmaker, ROUTES, bot_config(settings), clock)
+    router = Router(
+        sessionmaker,
+        ROUTES,
+        bot_config(settings),
+        clock,
+        outbox_channels=OUTBOX_CHANNELS,
+        on_enqueued=on_enqueued,
+    )
     return App(settings, engine, sessionmaker, router)
 
 
@@ -88,8 +101,30 @@ async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
         await app.close()
 
 
-def configure_logging(level: str) -> None:
-    """Plain logs on stderr; library chatter (httpx logs full URLs with tokens) kept quiet."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+class RedactSecrets(logging.Filter):
+    """Replace secrets in every log record, whatever library wrote it."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Plain logs on stderr with secrets redacted; library chatter kept quiet."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(settings.secret_values()))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # httpx logs each request URL at INFO, and Telegram URLs contain the token.
+    for noisy in ("httpx", "httpcore", "alembic", "apscheduler", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

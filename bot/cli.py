@@ -18,6 +18,7 @@ from bot.app import configure_logging, run_demo
 from bot.core.texts import t
 from bot.db.migrate import upgrade_database
 from bot.db.session import make_engine, make_sessionmaker
+from bot.runtime import StartupError, serve
 from bot.services import invites, org, roster
 from bot.services.exports import write_xlsx
 from bot.settings import Settings, SettingsError, load_settings
@@ -43,7 +44,7 @@ def settings(**overrides: object) -> Settings:
     except SettingsError as exc:
         err.print(t("cli.settings_error", error=exc), markup=False)
         raise typer.Exit(2) from None
-    configure_logging(loaded.log_level)
+    configure_logging(loaded)
     return loaded
 
 
@@ -72,6 +73,17 @@ def demo(
 ) -> None:
     """Chạy bot trên máy tính với dữ liệu mẫu; gõ tin nhắn như trong Telegram."""
     run_demo(settings(database_url=database_url), stdin=sys.stdin, stdout=sys.stdout)
+
+
+@app.command()
+def run() -> None:
+    """Chạy bot với các kênh đã cấu hình (Telegram: polling hoặc webhook)."""
+    config = settings()
+    try:
+        asyncio.run(serve(config))
+    except StartupError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
 
 
 @db_app.command("upgrade")

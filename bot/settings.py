@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_URL = "https://bot-api.zaloplatforms.com/bot"
 
@@ -29,6 +32,13 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_bot_username: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    telegram_rate: float = Field(default=25.0, gt=0, le=1000)
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
+    telegram_group_per_minute: int = Field(default=20, ge=1)
     zalo_bot_token: SecretStr | None = None
     zalo_bot_api_url: str = DEFAULT_ZALO_BOT_API_URL
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
@@ -44,10 +54,30 @@ class Settings(BaseSettings):
             raise ValueError(f"múi giờ không tồn tại: {value!r}") from exc
         return value
 
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("1-256 ký tự A-Z, a-z, 0-9, _ hoặc -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("ATGT_TELEGRAM_WEBHOOK_SECRET là bắt buộc khi dùng webhook")
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    def secret_values(self) -> list[str]:
+        """Every secret in clear, for log redaction only."""
+        secrets = [self.telegram_token, self.telegram_webhook_secret, self.zalo_bot_token]
+        values = [s.get_secret_value() for s in secrets if s is not None]
+        password = make_url(self.database_url).password
+        return values + ([str(password)] if password else [])
 
     @property
     def tz(self) -> ZoneInfo:
@@ -76,7 +106,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
-            f"ATGT_{'_'.join(str(p) for p in err['loc'][:1]).upper()}: {err['msg']}"
+            f"ATGT_{str(err['loc'][0]).upper()}: {err['msg']}" if err["loc"] else err["msg"]
             for err in exc.errors()
         )
         raise SettingsError(f"Cấu hình không hợp lệ — {problems}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.core.messages import Reply
-from bot.core.router import Context
+from bot.core.router import Context, command_menu
 from bot.core.texts import CHANNEL_LABELS, ROLE_LABELS, STATUS_LABELS, t
 
 
@@ -13,12 +13,12 @@ async def help_(ctx: Context) -> list[Reply]:
     """List exactly the commands this person's role may use."""
     person = ctx.person
     assert person is not None
+    menu = command_menu(ctx.routes, person.role, ctx.incoming.channel)
     lines = [t("help.header", name=person.full_name, role=ROLE_LABELS[person.role])]
-    for route in ctx.routes:
-        if route.help_key and route.offered_to(person.role, ctx.incoming.channel):
-            lines.append(f"/{route.name} — {t(route.help_key)}")
+    lines += [f"/{name} — {description}" for name, description in menu]
     lines.append(t("help.footer"))
-    return [Reply("\n".join(lines))]
+    # The menu refreshes the chat's command list too (a role may have changed).
+    return [Reply("\n".join(lines), menu=menu)]
 
 
 async def me(ctx: Context) -> list[Reply]:

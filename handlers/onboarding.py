@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Reply
-from bot.core.router import Context
+from bot.core.router import Context, command_menu
 from bot.core.texts import t
 from bot.services.invites import looks_like_code, redeem_invite
 
@@ -41,4 +41,5 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
         timezone=ctx.config.timezone,
     )
     person = account.person
-    return [Reply(t("onboarding.welcome", name=person.full_name, unit=person.unit.path))]
+    menu = command_menu(ctx.routes, person.role, incoming.channel)
+    return [Reply(t("onboarding.welcome", name=person.full_name, unit=person.unit.path), menu=menu)]

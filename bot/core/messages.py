@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import base64
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -74,6 +76,8 @@ class Reply:
     quiz: Quiz | None = None
     image: Attachment | None = None
     document: Attachment | None = None
+    # (command, description) pairs: channels with a command menu show these for this chat.
+    menu: tuple[tuple[str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -92,3 +96,32 @@ def split_command(text: str) -> tuple[str, str] | None:
     if not name or not name.replace("_", "").isalnum():
         return None
     return name, args.strip()
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """A JSON-safe form of a Reply, for the outbox (attachments as base64)."""
+    data = asdict(reply)
+    for key in ("image", "document"):
+        if data[key] is not None:
+            data[key]["data"] = base64.b64encode(data[key]["data"]).decode("ascii")
+    return data
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    """Inverse of reply_to_dict."""
+    quiz = data.get("quiz")
+    return Reply(
+        text=data.get("text", ""),
+        buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", ())),
+        quiz=Quiz(**{**quiz, "options": tuple(quiz["options"])}) if quiz else None,
+        image=_attachment(data.get("image")),
+        document=_attachment(data.get("document")),
+        menu=tuple(tuple(item) for item in data.get("menu", ())),
+        extra=dict(data.get("extra", {})),
+    )
+
+
+def _attachment(data: dict[str, Any] | None) -> Attachment | None:
+    if data is None:
+        return None
+    return Attachment(data["filename"], base64.b64decode(data["data"]), data.get("caption", ""))

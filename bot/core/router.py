@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.core import outbox
 from bot.core.errors import UserError
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.texts import t
@@ -90,6 +91,15 @@ class Route:
         )
 
 
+def command_menu(routes: Sequence[Route], role: Role, channel: str) -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs a role may use on a channel: /help and the menu."""
+    return tuple(
+        (route.name, t(route.help_key))
+        for route in routes
+        if route.help_key and route.offered_to(role, channel)
+    )
+
+
 def route_name(incoming: Incoming) -> str:
     """The key a route is looked up by."""
     if incoming.kind == Kind.COMMAND:
@@ -104,7 +114,11 @@ class _Duplicate(Exception):
 
 
 class Router:
-    """Turns an Incoming into replies, inside one transaction."""
+    """Turns an Incoming into replies, inside one transaction.
+
+    For channels in `outbox_channels` the replies are not returned but written to the
+    outbox in the same transaction as the handler's effects; `on_enqueued` wakes the sender.
+    """
 
     def __init__(
         self,
@@ -112,11 +126,15 @@ class Router:
         routes: Sequence[Route],
         config: BotConfig | None = None,
         clock: Clock | None = None,
+        outbox_channels: frozenset[str] = frozenset(),
+        on_enqueued: Callable[[str], None] | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self.routes = tuple(routes)
         self.config = config or BotConfig()
         self._clock = clock or (lambda: datetime.now(UTC))
+        self.outbox_channels = outbox_channels
+        self._on_enqueued = on_enqueued or (lambda channel: None)
 
     def now(self) -> datetime:
         """The router's clock (injected in tests)."""
@@ -126,12 +144,18 @@ class Router:
         """Process one event exactly once; never raises."""
         try:
             async with self._sessionmaker() as session, session.begin():
-                return await self._process(session, incoming)
+                replies = await self._process(session, incoming)
+                if self._outboxed(incoming):
+                    await self._enqueue(session, incoming, replies)
+                    replies = []
+            if self._outboxed(incoming):
+                self._on_enqueued(incoming.channel)
+            return replies
         except _Duplicate:
             log.info("duplicate event %s/%s ignored", incoming.channel, incoming.event_id)
             return []
         except UserError as exc:
-            return [Reply(exc.message)]
+            return await self._fallback(incoming, Reply(exc.message))
         except Exception:
             log.exception(
                 "handler failed: channel=%s event=%s kind=%s name=%s",
@@ -140,7 +164,35 @@ class Router:
                 incoming.kind,
                 route_name(incoming),
             )
-            return [Reply(t("error.apology"))]
+            return await self._fallback(incoming, Reply(t("error.apology")))
+
+    def _outboxed(self, incoming: Incoming) -> bool:
+        return incoming.channel in self.outbox_channels
+
+    async def _enqueue(
+        self, session: AsyncSession, incoming: Incoming, replies: list[Reply]
+    ) -> None:
+        """Replies become outbox rows keyed by the event, so a redelivery adds nothing."""
+        await outbox.enqueue(
+            session,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            replies=replies,
+            now=self.now(),
+            key=f"reply:{incoming.channel}:{incoming.event_id}",
+        )
+
+    async def _fallback(self, incoming: Incoming, reply: Reply) -> list[Reply]:
+        """An error answer: returned, or queued in a transaction of its own."""
+        if not self._outboxed(incoming):
+            return [reply]
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await self._enqueue(session, incoming, [reply])
+            self._on_enqueued(incoming.channel)
+        except Exception:
+            log.exception("could not queue the error answer for %s", incoming.event_id)
+        return []
 
     async def _process(self, session: AsyncSession, incoming: Incoming) -> list[Reply]:
         now = self.now()
@@ -151,6 +203,8 @@ class Router:
             return []
         if account is not None:
             _touch(account, now)
+        if incoming.kind == Kind.POLL_ANSWER:
+            incoming = await _resolve_poll(session, incoming)
         ctx = Context(session, incoming, now, self.config, self.routes, account)
         return await self._dispatch(ctx)
 
@@ -190,6 +244,12 @@ async def _find_account(session: AsyncSession, incoming: Incoming) -> ChannelAcc
         .options(selectinload(ChannelAccount.person).selectinload(Person.unit))
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _resolve_poll(session: AsyncSession, incoming: Incoming) -> Incoming:
+    """Put the quiz ref of the answered poll in `payload` (platform poll ids are opaque)."""
+    ref = await outbox.poll_ref(session, channel=incoming.channel, poll_id=incoming.poll_id)
+    return replace(incoming, payload=ref or incoming.poll_id)
 
 
 def _set_reachability(account: ChannelAccount | None, kind: Kind) -> None:

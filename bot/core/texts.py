@@ -80,6 +80,11 @@ CATALOG: dict[str, str] = {
     "demo.as_usage": "Cách dùng: /as MÃ_NHÂN_VIÊN, ví dụ /as {example}.",
     "console.buttons_hint": "(gõ số để chọn)",
     # CLI
+    "run.no_channel": (
+        "Chưa cấu hình kênh nào. Đặt ATGT_TELEGRAM_TOKEN (xem README), "
+        "hoặc chạy bản thử: atgt demo."
+    ),
+    "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
     "cli.settings_error": "Không khởi động được: {error}",
     "cli.db_upgraded": "Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất.",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",

@@ -1,0 +1,150 @@
+"""The Telegram channel's lifecycle: python-telegram-bot Application, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.channels.telegram import to_incoming
+from bot.channels.webhook import Health, webhook_app
+from bot.core.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """Where Telegram calls us, and where we listen."""
+
+    url: str
+    secret: str
+    host: str
+    port: int
+    path: str
+
+
+def file_url(api_url: str) -> str:
+    """Bot API file base URL next to the method base URL (…/bot → …/file/bot)."""
+    head, _, tail = api_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{tail}"
+
+
+class TelegramChannel:
+    """Receives updates (polling or webhook) and hands them to the router."""
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_url: str,
+        handle: Handle,
+        menu: list[tuple[str, str]],
+        webhook: WebhookConfig | None = None,
+        health: Health | None = None,
+    ) -> None:
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(api_url)
+            .base_file_url(file_url(api_url))
+            .connection_pool_size(64)
+            .pool_timeout(10)
+        )
+        if webhook is not None:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self._handle = handle
+        self._menu = menu
+        self._webhook = webhook
+        self._health = health or _always_ok
+        self._server: uvicorn.Server | None = None
+        self._serving: asyncio.Task[None] | None = None
+
+    @property
+    def bot(self) -> Any:
+        """The python-telegram-bot Bot (used by the transport)."""
+        return self.application.bot
+
+    async def start(self) -> None:
+        """Connect (getMe), set the default command menu, start receiving."""
+        await self.application.initialize()
+        await self.bot.set_my_commands([BotCommand(c, d[:256]) for c, d in self._menu])
+        if self._webhook is None:
+            await self.bot.delete_webhook()
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            await self._start_webhook(self._webhook)
+        await self.application.start()
+        log.info("telegram channel started (%s)", "webhook" if self._webhook else "polling")
+
+    async def stop(self) -> None:
+        """Stop receiving, finish queued updates, close connections."""
+        if self._server is not None and self._serving is not None:
+            self._server.should_exit = True
+            await self._serving
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _start_webhook(self, config: WebhookConfig) -> None:
+        app = webhook_app(
+            path=config.path,
+            secret=config.secret,
+            header=SECRET_HEADER,
+            on_update=self._enqueue_json,
+            health=self._health,
+        )
+        uv_config = uvicorn.Config(
+            app, host=config.host, port=config.port, log_level="warning", lifespan="off"
+        )
+        self._server = uvicorn.Server(uv_config)
+        self._serving = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._serving.done():
+                await self._serving  # raises the bind error
+            await asyncio.sleep(0.02)
+        await self.bot.set_webhook(
+            config.url, secret_token=config.secret, allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def _enqueue_json(self, data: dict[str, Any]) -> None:
+        """Queue for python-telegram-bot; the HTTP answer does not wait for the handler."""
+        try:
+            update = Update.de_json(data, self.bot)
+        except (KeyError, TypeError, ValueError):
+            log.warning("malformed update ignored")
+            return
+        await self.application.update_queue.put(update)
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()  # stops the button's spinner
+        await self._handle(incoming)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update failed: %r", context.error, exc_info=context.error)
+
+
+async def _always_ok() -> bool:
+    return True

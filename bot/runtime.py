@@ -1,0 +1,126 @@
+"""The running bot: channels that receive, senders that drain the outbox, one router."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from urllib.parse import urlparse
+
+from sqlalchemy import text
+
+from bot.app import App, Clock, build_app, utc_now
+from bot.channels.pacing import Pacer
+from bot.channels.sender import Sender
+from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.channels.telegram import TelegramTransport
+from bot.channels.telegram_app import TelegramChannel, WebhookConfig
+from bot.core.router import command_menu
+from bot.core.texts import t
+from bot.db.migrate import current_revision, head_revision
+from bot.db.models import Role
+from bot.settings import Settings
+from handlers import ROUTES
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why, in Vietnamese."""
+
+
+class Runtime:
+    """Start and stop every configured channel with its sender."""
+
+    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.senders: dict[str, Sender] = {}
+        self.app: App = build_app(settings, clock, on_enqueued=self._wake)
+        self.telegram: TelegramChannel | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _wake(self, channel: str) -> None:
+        sender = self.senders.get(channel)
+        if sender is not None:
+            sender.wake()
+
+    async def start(self) -> None:
+        """Check the database, then start channels and senders."""
+        await self._check_schema()
+        if self.settings.telegram_token is None:
+            raise StartupError(t("run.no_channel"))
+        self.telegram = self._telegram_channel()
+        await self.telegram.start()
+        sender = Sender(
+            self.app.sessionmaker,
+            TelegramTransport(self.telegram.bot),
+            Pacer(
+                rate=self.settings.telegram_rate,
+                chat_interval=self.settings.telegram_chat_interval,
+                group_interval=60 / self.settings.telegram_group_per_minute,
+            ),
+            clock=self.app.router.now,
+        )
+        self.senders[TELEGRAM] = sender
+        self._tasks.append(asyncio.create_task(sender.run()))
+
+    async def stop(self) -> None:
+        """Stop receiving first, then let senders finish what they hold."""
+        if self.telegram is not None:
+            await self.telegram.stop()
+        for sender in self.senders.values():
+            await sender.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.app.close()
+
+    async def _check_schema(self) -> None:
+        if await current_revision(self.app.engine) != head_revision():
+            raise StartupError(t("run.schema_outdated"))
+
+    def _telegram_channel(self) -> TelegramChannel:
+        settings = self.settings
+        assert settings.telegram_token is not None
+        webhook = None
+        if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            webhook = WebhookConfig(
+                url=settings.telegram_webhook_url,
+                secret=settings.telegram_webhook_secret.get_secret_value(),
+                host=settings.webhook_host,
+                port=settings.webhook_port,
+                path=urlparse(settings.telegram_webhook_url).path or "/telegram",
+            )
+        return TelegramChannel(
+            token=settings.telegram_token.get_secret_value(),
+            api_url=settings.telegram_api_url,
+            handle=self.app.router.handle,
+            menu=list(command_menu(ROUTES, Role.EMPLOYEE, TELEGRAM)),
+            webhook=webhook,
+            health=self.healthy,
+        )
+
+    async def healthy(self) -> bool:
+        """The database answers."""
+        try:
+            async with self.app.engine.connect() as connection:
+                await asyncio.wait_for(connection.execute(text("SELECT 1")), 2)
+            return True
+        except Exception:
+            log.exception("health check failed")
+            return False
+
+
+async def serve(settings: Settings) -> None:
+    """`atgt run`: start, wait for SIGINT/SIGTERM, stop gracefully."""
+    runtime = Runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await runtime.start()
+        log.info("bot running; Ctrl+C to stop")
+        await stop.wait()
+    finally:
+        await runtime.stop()
