@@ -65,14 +65,16 @@ class Runtime:
         self._tasks.append(asyncio.create_task(sender.run()))
 
     async def stop(self) -> None:
-        """Stop receiving first, then let senders finish what they hold."""
+        """Stop receiving first, then let senders finish what they hold, then disconnect."""
         if self.telegram is not None:
-            await self.telegram.stop()
+            await self.telegram.stop_receiving()
         for sender in self.senders.values():
             await sender.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.telegram is not None:
+            await self.telegram.close()
         await self.app.close()
 
     async def _check_schema(self) -> None:

@@ -72,3 +72,7 @@ class Transport(Protocol):
     def is_group(self, chat_id: str) -> bool:
         """Group chats have a slower per-chat limit."""
         ...
+
+    def is_message(self, part: Any) -> bool:
+        """Does this part count against the rate limits?"""
+        ...

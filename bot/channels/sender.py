@@ -86,12 +86,19 @@ class Sender:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._idle_poll)
 
-    async def stop(self) -> None:
-        """Stop claiming and let the workers finish what they hold."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop claiming; give workers `grace` seconds, then cancel them.
+
+        A cancelled worker leaves its rows 'sending'; the next start releases them.
+        """
         self._stopping = True
         self._wake.set()
-        if self._workers:
-            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        workers = list(self._workers.values())
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def drain(self) -> None:
         """Send everything due now, then return (for the CLI and tests)."""
@@ -131,6 +138,8 @@ class Sender:
                     queue.clear()
                     break
                 queue.popleft()
+        except asyncio.CancelledError:
+            raise
         except Exception:
             log.exception("%s: worker for a chat crashed; its rows are requeued", self.channel)
             await self._requeue(list(queue))
@@ -145,7 +154,8 @@ class Sender:
         parts = self._transport.parts(reply)
         index, failures = 0, 0
         while index < len(parts):
-            await self._pacer.wait(row.chat_id, group=self._transport.is_group(row.chat_id))
+            if self._transport.is_message(parts[index]):
+                await self._pacer.wait(row.chat_id, group=self._transport.is_group(row.chat_id))
             try:
                 sent = await self._transport.send_part(row.chat_id, parts[index])
             except RetryAfter as exc:

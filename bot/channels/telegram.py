@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,6 +29,9 @@ from bot.channels.delivery import (
     TemporaryFailure,
 )
 from bot.core.messages import Attachment, Incoming, Kind, Quiz, Reply, split_command
+
+# Opt in to PTB's future behaviour (retry_after as timedelta) and silence its deprecation.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4000  # below Telegram's 4096, leaving room for nothing to go wrong
@@ -164,6 +168,10 @@ class TelegramTransport:
 
     def is_group(self, chat_id: str) -> bool:
         return chat_id.startswith("-")
+
+    def is_message(self, part: Any) -> bool:
+        """Setting the command menu is not a chat message: no per-chat pacing."""
+        return not isinstance(part, MenuPart)
 
     def parts(self, reply: Reply) -> list[Any]:
         """Text chunks (buttons on the last), then the quiz, files and the command menu."""

@@ -42,6 +42,13 @@ def file_url(api_url: str) -> str:
     return f"{head}/file/{tail}"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the runtime owns SIGINT/SIGTERM."""
+
+    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
+        return contextlib.nullcontext()
+
+
 class TelegramChannel:
     """Receives updates (polling or webhook) and hands them to the router."""
 
@@ -72,7 +79,7 @@ class TelegramChannel:
         self._menu = menu
         self._webhook = webhook
         self._health = health or _always_ok
-        self._server: uvicorn.Server | None = None
+        self._server: _Server | None = None
         self._serving: asyncio.Task[None] | None = None
 
     @property
@@ -92,15 +99,20 @@ class TelegramChannel:
         await self.application.start()
         log.info("telegram channel started (%s)", "webhook" if self._webhook else "polling")
 
-    async def stop(self) -> None:
-        """Stop receiving, finish queued updates, close connections."""
+    async def stop_receiving(self) -> None:
+        """Stop taking updates and finish the ones already queued."""
         if self._server is not None and self._serving is not None:
             self._server.should_exit = True
             await self._serving
+            self._server = None
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
             await self.application.stop()
+
+    async def close(self) -> None:
+        """Close the HTTP connections (after the sender has stopped using the bot)."""
+        await self.stop_receiving()
         await self.application.shutdown()
 
     async def _start_webhook(self, config: WebhookConfig) -> None:
@@ -114,7 +126,7 @@ class TelegramChannel:
         uv_config = uvicorn.Config(
             app, host=config.host, port=config.port, log_level="warning", lifespan="off"
         )
-        self._server = uvicorn.Server(uv_config)
+        self._server = _Server(uv_config)
         self._serving = asyncio.create_task(self._server.serve())
         while not self._server.started:
             if self._serving.done():
