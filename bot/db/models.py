@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
@@ -172,3 +172,24 @@ class Outbox(Base):
     platform_message_id: Mapped[str | None] = mapped_column(String(64))
     platform_poll_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Plan(Base):
+    """An imported plan document (Kế hoạch) that applies to a unit and the units below it."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("unit_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the normalised text: importing the same document twice is a no-op.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255))
+    number: Mapped[str | None] = mapped_column(String(100))
+    doc_date: Mapped[date | None]
+    title: Mapped[str | None] = mapped_column(String(1000))
+    issuer: Mapped[str | None] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime]
+
+    unit: Mapped[Unit] = relationship()

@@ -1,0 +1,54 @@
+"""Shared CLI plumbing: consoles, settings loading, one-transaction sessions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import configure_logging
+from bot.core.texts import t
+from bot.db.session import make_engine, make_sessionmaker
+from bot.settings import Settings, SettingsError, load_settings
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
+
+
+def settings(**overrides: object) -> Settings:
+    """Load settings or stop with a message naming the bad key."""
+    try:
+        loaded = load_settings(**overrides)
+    except SettingsError as exc:
+        err.print(t("cli.settings_error", error=exc), markup=False)
+        raise typer.Exit(2) from None
+    configure_logging(loaded)
+    return loaded
+
+
+def in_session(work: Callable[[AsyncSession], Awaitable[T]], *, commit: bool = True) -> T:
+    """Run `work` in one transaction on the configured database; roll back unless `commit`."""
+
+    async def run() -> T:
+        engine = make_engine(settings().database_url)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                result = await work(session)
+                if not commit:
+                    await session.rollback()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error on stderr; raise the returned Exit."""
+    err.print(message, markup=False)
+    return typer.Exit(code)

@@ -1,0 +1,97 @@
+"""`atgt invite create`: one-time codes for one person or a whole unit (mail-merge .xlsx)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import err, in_session, out, settings
+from bot.core.texts import t
+from bot.services import invites, org
+from bot.services.exports import write_xlsx
+from bot.settings import Settings
+
+invite_app = typer.Typer(help="Mã mời tham gia bot.", no_args_is_help=True)
+
+
+@invite_app.command("create")
+def invite_create(
+    person: Annotated[str | None, typer.Option(help="Mã nhân viên.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Đơn vị (cả đơn vị con).")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Tệp .xlsx để trộn thư.")] = None,
+    include_linked: Annotated[bool, typer.Option(help="Tạo cả cho người đã liên kết bot.")] = False,
+) -> None:
+    """Tạo mã mời dùng một lần, cho một người hoặc cả đơn vị."""
+    config = settings()
+    ttl = timedelta(days=config.invite_ttl_days)
+    if person:
+        _invite_person(config, person, ttl)
+    elif unit and xlsx:
+        _invite_unit(config, unit, xlsx, ttl, include_linked)
+    else:
+        err.print(t("cli.invite_need_xlsx" if unit else "cli.invite_need_target"))
+        raise typer.Exit(2)
+
+
+def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
+    now = datetime.now(UTC)
+
+    async def work(session: AsyncSession) -> tuple[str, str] | None:
+        found = await org.find_person(session, code=code)
+        if found is None:
+            return None
+        return found.full_name, await invites.create_invite(session, person=found, now=now, ttl=ttl)
+
+    created = in_session(work)
+    if created is None:
+        err.print(t("cli.person_unknown", code=code), markup=False)
+        raise typer.Exit(1)
+    name, invite = created
+    expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
+    out.print(
+        t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
+    )
+    link = invites.deep_link(config.telegram_bot_username, invite)
+    out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
+
+
+def _invite_unit(
+    config: Settings, path: str, xlsx: Path, ttl: timedelta, include_linked: bool
+) -> None:
+    now = datetime.now(UTC)
+    expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
+
+    async def work(session: AsyncSession) -> list[list[str]] | None:
+        found = await org.find_unit(session, path=path)
+        if found is None:
+            return None
+        rows = []
+        for person in await org.people_in(session, unit=found):
+            if person.accounts and not include_linked:
+                continue
+            code = await invites.create_invite(session, person=person, now=now, ttl=ttl)
+            link = invites.deep_link(config.telegram_bot_username, code) or ""
+            rows.append(
+                [
+                    person.employee_code,
+                    person.full_name,
+                    person.unit.path,
+                    person.phone or "",
+                    code,
+                    link,
+                    expires,
+                ]
+            )
+        return rows
+
+    rows = in_session(work)
+    if rows is None:
+        err.print(t("cli.unit_unknown", path=path), markup=False)
+        raise typer.Exit(1)
+    header = ["Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời", "Đường link", "Hết hạn"]
+    write_xlsx(xlsx, title="Mã mời", header=header, rows=rows)
+    out.print(t("cli.invite_bulk", count=len(rows), path=path, out=xlsx), markup=False)
