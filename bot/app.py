@@ -7,12 +7,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.console import CHANNEL as CONSOLE
 from bot.channels.console import ConsoleChannel
+from bot.content import DEFAULT_CONTENT_DIR, Content, load_content
 from bot.core.router import BotConfig, Router
 from bot.core.texts import ROLE_LABELS, t
 from bot.db.migrate import upgrade_database
@@ -33,12 +35,13 @@ def utc_now() -> datetime:
 
 @dataclass
 class App:
-    """The wired bot: one engine, one sessionmaker, one router."""
+    """The wired bot: one engine, one sessionmaker, validated content, one router."""
 
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     router: Router
+    content: Content
 
     async def close(self) -> None:
         """Release database connections."""
@@ -59,7 +62,8 @@ def build_app(
     clock: Clock = utc_now,
     on_enqueued: Callable[[str], None] | None = None,
 ) -> App:
-    """Wire everything; does not touch the network or the database yet."""
+    """Wire everything; raises ContentError on invalid content; no network or database yet."""
+    content = load_content(content_dirs(settings))
     engine = make_engine(settings.database_url)
     sessionmaker = make_sessionmaker(engine)
     router = Router(
@@ -69,8 +73,14 @@ def build_app(
         clock,
         outbox_channels=OUTBOX_CHANNELS,
         on_enqueued=on_enqueued,
+        content=content,
     )
-    return App(settings, engine, sessionmaker, router)
+    return App(settings, engine, sessionmaker, router, content)
+
+
+def content_dirs(settings: Settings) -> list[Path]:
+    """The shipped content, then the admins' own directories in the same format."""
+    return [DEFAULT_CONTENT_DIR, *settings.content_dirs]
 
 
 def run_demo(settings: Settings, *, stdin: TextIO, stdout: TextIO) -> None:
@@ -85,7 +95,11 @@ async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
         console = ConsoleChannel(app.router.handle, stdin=stdin, stdout=stdout)
         async with app.sessionmaker() as session, session.begin():
             person = await seed_demo(
-                session, now=utc_now(), channel=CONSOLE, user_id=console.user_id
+                session,
+                now=utc_now(),
+                channel=CONSOLE,
+                user_id=console.user_id,
+                timezone=settings.timezone,
             )
             banner = t(
                 "demo.banner",

@@ -19,6 +19,8 @@ from bot.core.router import command_menu
 from bot.core.texts import t
 from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
+from bot.scheduling import Scheduler
+from bot.services.notify import QuietHours
 from bot.settings import Settings
 from handlers import ROUTES
 
@@ -37,11 +39,23 @@ class Runtime:
         self.senders: dict[str, Sender] = {}
         self.app: App = build_app(settings, clock, on_enqueued=self._wake)
         self.telegram: TelegramChannel | None = None
+        self.scheduler = Scheduler(
+            self.app.sessionmaker,
+            self.app.content,
+            clock=self.app.router.now,
+            quiet=QuietHours.parse(settings.quiet_hours),
+            timezone=settings.timezone,
+            on_enqueued=self._wake_all,
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def _wake(self, channel: str) -> None:
         sender = self.senders.get(channel)
         if sender is not None:
+            sender.wake()
+
+    def _wake_all(self) -> None:
+        for sender in self.senders.values():
             sender.wake()
 
     async def start(self) -> None:
@@ -63,9 +77,11 @@ class Runtime:
         )
         self.senders[TELEGRAM] = sender
         self._tasks.append(asyncio.create_task(sender.run()))
+        await self.scheduler.start()
 
     async def stop(self) -> None:
         """Stop receiving first, then let senders finish what they hold, then disconnect."""
+        self.scheduler.shutdown()
         if self.telegram is not None:
             await self.telegram.stop_receiving()
         for sender in self.senders.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     zalo_bot_api_url: str = DEFAULT_ZALO_BOT_API_URL
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     content_dirs: list[Path] = Field(default_factory=list)
+    quiet_hours: str = "21:00-06:30"
     log_level: str = "INFO"
 
     @field_validator("timezone")
@@ -52,6 +54,18 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"múi giờ không tồn tại: {value!r}") from exc
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        start, sep, end = value.partition("-")
+        try:
+            time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        except ValueError:
+            raise ValueError("dạng HH:MM-HH:MM, ví dụ 21:00-06:30") from None
+        if not sep:
+            raise ValueError("dạng HH:MM-HH:MM, ví dụ 21:00-06:30")
         return value
 
     @field_validator("telegram_webhook_secret")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.content import Content, load_content
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.router import BotConfig, Clock, Route, Router
 from bot.db.models import Person
@@ -67,7 +69,13 @@ def make_router(
 ) -> Router:
     """The production router and routes, with a test clock."""
     config = BotConfig(bot_username="atgt_test_bot", invite_ttl_days=14)
-    return Router(sessionmaker, routes or ROUTES, config, clock)
+    return Router(sessionmaker, routes or ROUTES, config, clock, content=shipped_content())
+
+
+@functools.cache
+def shipped_content() -> Content:
+    """The content in content/, loaded once per test run."""
+    return load_content()
 
 
 async def load_roster(

@@ -10,8 +10,11 @@ import typer
 
 from bot.app import run_demo
 from bot.cli.common import fail, out, settings
+from bot.cli.content import content_app
 from bot.cli.invite import invite_app
+from bot.cli.jobs import jobs_app
 from bot.cli.org import org_app
+from bot.content import ContentError
 from bot.core.texts import t
 from bot.db.migrate import upgrade_database
 from bot.runtime import StartupError, serve
@@ -21,6 +24,8 @@ db_app = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(invite_app, name="invite")
+app.add_typer(content_app, name="content")
+app.add_typer(jobs_app, name="jobs")
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///atgt-demo.db"
 
@@ -43,6 +48,8 @@ def run() -> None:
         asyncio.run(serve(config))
     except StartupError as exc:
         raise fail(str(exc), 2) from None
+    except ContentError as exc:
+        raise fail(t("cli.content_refused", issues=exc), 2) from None
 
 
 @db_app.command("upgrade")

@@ -24,6 +24,7 @@ async def enqueue(
     key: str | None = None,
     account_id: int | None = None,
     ref: str | None = None,
+    not_before: datetime | None = None,
 ) -> int:
     """Queue replies for one chat; with `key`, a second enqueue of the same key is a no-op."""
     values = [
@@ -36,7 +37,7 @@ async def enqueue(
             "ref": ref or (reply.quiz.ref if reply.quiz else None),
             "status": OutboxStatus.PENDING,
             "attempts": 0,
-            "not_before": now,
+            "not_before": not_before or now,
             "created_at": now,
         }
         for index, reply in enumerate(replies)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.content import Content
 from bot.core import outbox
 from bot.core.errors import UserError
 from bot.core.messages import Incoming, Kind, Reply
@@ -47,6 +48,7 @@ class Context:
     config: BotConfig
     routes: Sequence[Route]
     account: ChannelAccount | None = None
+    content: Content | None = None
 
     @property
     def person(self) -> Person | None:
@@ -128,6 +130,7 @@ class Router:
         clock: Clock | None = None,
         outbox_channels: frozenset[str] = frozenset(),
         on_enqueued: Callable[[str], None] | None = None,
+        content: Content | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self.routes = tuple(routes)
@@ -135,6 +138,7 @@ class Router:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.outbox_channels = outbox_channels
         self._on_enqueued = on_enqueued or (lambda channel: None)
+        self.content = content
 
     def now(self) -> datetime:
         """The router's clock (injected in tests)."""
@@ -205,7 +209,7 @@ class Router:
             _touch(account, now)
         if incoming.kind == Kind.POLL_ANSWER:
             incoming = await _resolve_poll(session, incoming)
-        ctx = Context(session, incoming, now, self.config, self.routes, account)
+        ctx = Context(session, incoming, now, self.config, self.routes, account, self.content)
         return await self._dispatch(ctx)
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:

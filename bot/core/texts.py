@@ -61,6 +61,59 @@ CATALOG: dict[str, str] = {
     ),
     "invite.link": "Đường link: {link}",
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
+    "help.quiz": "làm một câu hỏi về luật giao thông",
+    "help.diem": "xem điểm câu đố và thứ hạng của bạn trong đơn vị",
+    "help.bangxephang": "bảng xếp hạng thi đua giữa các đơn vị và trong đơn vị bạn",
+    "help.lich": "xem và sửa lịch nhắc nhở, câu đố (ví dụ: /lich sua 1 T2-T6 07:30)",
+    # Quizzes
+    "quiz.none": "Hiện chưa có câu hỏi nào đang có hiệu lực. Bạn quay lại sau nhé!",
+    "quiz.scheduled_intro": "Đến giờ câu đố luật giao thông rồi! Chọn một đáp án:",
+    "quiz.unknown": "Câu hỏi này không còn hiệu lực. Gõ /quiz để nhận câu hỏi mới.",
+    "quiz.already_answered": "Bạn đã trả lời câu này rồi; mỗi câu chỉ tính lần trả lời đầu tiên.",
+    "quiz.right": "✅ Chính xác!",
+    "quiz.wrong": "❌ Chưa đúng. Đáp án đúng: {answer}.",
+    "quiz.explain": "{explanation}\nCăn cứ: {basis}",
+    "quiz.tally": (
+        "Điểm của bạn: {correct}/{answered} câu đúng. Chuỗi đúng liên tiếp: {streak} "
+        "(cao nhất: {best})."
+    ),
+    "quiz.more": "Gõ /quiz để làm câu tiếp theo.",
+    "score.card": (
+        "Điểm câu đố của {name}:\n• Đã trả lời: {answered} câu, đúng {correct} câu "
+        "({accuracy}%).\n• Chuỗi đúng liên tiếp: {streak} (cao nhất: {best}).\n"
+        "• Xếp hạng trong {unit}: {rank}/{total}."
+    ),
+    "board.units_header": "Thi đua giữa các đơn vị ({since} – nay), tính theo đầu người:",
+    "board.unit_line": (
+        "{rank}. {unit}: {participation}% tham gia, {accuracy}% đúng ({people} người)"
+    ),
+    "board.people_header": "Trong {unit}:",
+    "board.person_line": "{rank}. {name}: {correct} câu đúng",
+    "board.empty": "Chưa có ai trả lời câu đố trong thời gian này.",
+    # Reminders
+    "reminder.text": "💡 Nhắc nhở an toàn giao thông\n{text}\nCăn cứ: {basis}",
+    "reminder.ack_button": "Đã hiểu",
+    "reminder.ack_thanks": "Cảm ơn bạn! Đã ghi nhận.",
+    "reminder.ack_again": "Bạn đã xác nhận nhắc nhở này rồi.",
+    # Schedules
+    "schedule.kind.reminder": "nhắc nhở",
+    "schedule.kind.quiz": "câu đố",
+    "schedule.line": "{id}. {name} ({kind}): {days} lúc {time} ({tz}), {state}{target}",
+    "schedule.on": "đang bật",
+    "schedule.off": "đang tắt",
+    "schedule.everyone": "",
+    "schedule.for_unit": ", cho {unit}",
+    "schedule.holidays": ", nghỉ ngày lễ",
+    "schedule.header": "Lịch gửi tự động:",
+    "schedule.usage": (
+        "Cách dùng: /lich — xem lịch; /lich bat ID, /lich tat ID; "
+        "/lich sua ID NGÀY GIỜ (ví dụ: /lich sua 1 T2-T6 07:30)."
+    ),
+    "schedule.updated": "Đã cập nhật lịch:",
+    "schedule.unknown": "Không có lịch số {id}.",
+    "schedule.bad_days": "Ngày {days!r} không hợp lệ (ví dụ đúng: T2-T6, T3,T5, mon-fri).",
+    "schedule.bad_time": "Giờ {time!r} không hợp lệ (ví dụ đúng: 07:30).",
+    "schedule.holiday": "ngày lễ: {name}",
     # /me
     "me.card": (
         "Họ tên: {name}\nMã nhân viên: {code}\nĐơn vị: {unit}\nVai trò: {role}\n"
@@ -86,6 +139,11 @@ CATALOG: dict[str, str] = {
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
     "cli.settings_error": "Không khởi động được: {error}",
+    "cli.content_bad": "Nội dung có {count} lỗi:",
+    "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
+    "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
+    "cli.jobs_next": "lần tới: {when}",
+    "cli.jobs_ran": "Đã chạy lịch {id}: {count} tin nhắn vào hàng đợi gửi.",
     "cli.db_upgraded": "Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất.",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",
     "cli.roster_done": (

@@ -193,3 +193,89 @@ class Plan(Base):
     imported_at: Mapped[datetime]
 
     unit: Mapped[Unit] = relationship()
+
+
+class Schedule(Base):
+    """A recurring job (reminders, quizzes...) on days of the week at a local time."""
+
+    __tablename__ = "schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    days: Mapped[str] = mapped_column(String(32))  # APScheduler day_of_week, e.g. "mon-fri"
+    time: Mapped[str] = mapped_column(String(5))  # "HH:MM" local time
+    timezone: Mapped[str] = mapped_column(String(64))
+    skip_holidays: Mapped[bool] = mapped_column(default=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class ScheduleRun(Base):
+    """One occurrence of a schedule; the unique key makes a double fire a no-op."""
+
+    __tablename__ = "schedule_run"
+    __table_args__ = (UniqueConstraint("schedule_id", "occurrence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    occurrence: Mapped[datetime]
+    fired_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # sent, skipped
+    recipients: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class QuizDelivery(Base):
+    """One quiz question given to one person; answered at most once."""
+
+    __tablename__ = "quiz_delivery"
+    __table_args__ = (
+        UniqueConstraint("person_id", "run_id"),
+        Index("ix_quiz_delivery_person_answered", "person_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_run.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    chosen: Mapped[int | None]
+    correct: Mapped[bool | None]
+
+
+class QuizCard(Base):
+    """Spaced-repetition state of one question for one person (Leitner boxes)."""
+
+    __tablename__ = "quiz_card"
+    __table_args__ = (UniqueConstraint("person_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    box: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    answered: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+
+
+class ReminderDelivery(Base):
+    """One reminder given to one person, and whether they pressed 'Đã hiểu'."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (
+        UniqueConstraint("person_id", "run_id"),
+        Index("ix_reminder_delivery_person_item", "person_id", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_run.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]

@@ -12,15 +12,19 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import ChannelAccount, Person
 from bot.services.org import find_person, link_account
 from bot.services.roster import import_roster, read_roster
+from bot.services.schedules import ensure_defaults
 
 DEMO_ROSTER = Path(__file__).resolve().parents[2] / "content" / "demo" / "roster.csv"
 DEMO_PERSON = "NV001"
 DEMO_EXAMPLES = ("NV001", "QL001", "AD001")
 
 
-async def seed_demo(session: AsyncSession, *, now: datetime, channel: str, user_id: str) -> Person:
+async def seed_demo(
+    session: AsyncSession, *, now: datetime, channel: str, user_id: str, timezone: str
+) -> Person:
     """Load the demo roster (idempotent) and return who the console acts as."""
     await import_roster(session, rows=read_roster(DEMO_ROSTER), now=now)
+    await ensure_defaults(session, now=now, timezone=timezone)
     query = (
         select(ChannelAccount)
         .where(ChannelAccount.channel == channel, ChannelAccount.platform_user_id == user_id)

@@ -106,8 +106,9 @@ async def test_deep_link_onboarding_sets_the_role_menu(bot):
     welcome = next(t for t in bot.api.texts(111) if "Xin chào" in t)
     assert "Nhân Viên Một" in welcome
     chat_menu = [c["command"] for c in bot.api.my_commands({"type": "chat", "chat_id": 111})]
-    assert chat_menu == ["start", "help", "me"]
-    assert [c["command"] for c in bot.api.my_commands()] == ["start", "help", "me"]
+    employee_menu = ["start", "help", "me", "quiz", "diem", "bangxephang"]
+    assert chat_menu == employee_menu
+    assert [c["command"] for c in bot.api.my_commands()] == employee_menu
     async with bot.sessionmaker() as session:
         account = (await session.execute(select(ChannelAccount))).scalar_one()
         sent = (await session.execute(select(Outbox))).scalars().all()

@@ -1,0 +1,179 @@
+"""Runs the database schedules with APScheduler; every occurrence is idempotent.
+
+APScheduler holds one cron job per enabled schedule, rebuilt from the database at start
+and after every edit. A fire claims (schedule, occurrence) in the database first, so a
+double fire, a second process or a restart never sends twice; at start, an occurrence
+missed within the grace window (the bot was down) is fired once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.content import Content
+from bot.db.models import Schedule
+from bot.services import schedules
+from bot.services.notify import QuietHours
+from jobs import JOBS
+from jobs.base import JobContext
+
+log = logging.getLogger(__name__)
+JOB_PREFIX = "schedule-"
+SYNC_JOB = "schedules-sync"
+SYNC_EVERY_SECONDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one fire did."""
+
+    schedule_id: int
+    occurrence: datetime
+    status: str  # sent, skipped, duplicate, disabled
+    queued: int = 0
+    note: str | None = None
+
+
+class Scheduler:
+    """The bridge between Schedule rows, APScheduler and the JOBS."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        content: Content,
+        *,
+        clock: Callable[[], datetime],
+        quiet: QuietHours,
+        timezone: str,
+        grace: timedelta = timedelta(hours=2),
+        on_enqueued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._content = content
+        self._clock = clock
+        self._quiet = quiet
+        self._timezone = timezone
+        self._grace = grace
+        self._on_enqueued = on_enqueued
+        self.aps = AsyncIOScheduler(timezone=timezone)
+        self._version: tuple[object, ...] = ()
+
+    async def start(self) -> list[Outcome]:
+        """Create default schedules, catch up on missed occurrences, start firing."""
+        async with self._sessionmaker() as session, session.begin():
+            await schedules.ensure_defaults(session, now=self._clock(), timezone=self._timezone)
+        missed = await self.catch_up()
+        await self.rebuild()
+        # Edits from chat (/lich) or another process (atgt jobs set) are picked up here.
+        self.aps.add_job(self.sync, "interval", seconds=SYNC_EVERY_SECONDS, id=SYNC_JOB)
+        self.aps.start()
+        return missed
+
+    async def sync(self) -> bool:
+        """Rebuild the jobs if any schedule changed since the last build."""
+        if _version(await self._schedules()) == self._version:
+            return False
+        await self.rebuild()
+        return True
+
+    def shutdown(self) -> None:
+        """Stop firing (jobs in progress finish their transaction)."""
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+
+    async def rebuild(self) -> list[str]:
+        """Replace APScheduler's jobs with one per enabled schedule; returns the job ids."""
+        for job in self.aps.get_jobs():
+            if job.id.startswith(JOB_PREFIX):
+                job.remove()
+        ids = []
+        current = await self._schedules()
+        self._version = _version(current)
+        for schedule in current:
+            if schedule.enabled:
+                job = self.aps.add_job(
+                    self.fire_latest,
+                    schedules.trigger(schedule),
+                    args=[schedule.id],
+                    id=f"{JOB_PREFIX}{schedule.id}",
+                    replace_existing=True,
+                    misfire_grace_time=int(self._grace.total_seconds()),
+                    coalesce=True,
+                )
+                ids.append(job.id)
+        return ids
+
+    async def catch_up(self) -> list[Outcome]:
+        """Fire, once, the latest occurrence of each schedule missed within the grace window."""
+        now = self._clock()
+        outcomes = []
+        for schedule in await self._schedules():
+            due = schedules.occurrences(schedule, now - self._grace, now)
+            if schedule.enabled and due:
+                outcome = await self.fire(schedule.id, due[-1])
+                if outcome.status != "duplicate":
+                    outcomes.append(outcome)
+        return outcomes
+
+    async def fire_latest(self, schedule_id: int) -> Outcome | None:
+        """APScheduler's entry point: fire the occurrence that is due now."""
+        async with self._sessionmaker() as session:
+            schedule = await session.get(Schedule, schedule_id)
+        now = self._clock()
+        due = schedules.occurrences(schedule, now - self._grace, now) if schedule else []
+        return await self.fire(schedule_id, due[-1]) if due else None
+
+    async def fire(
+        self, schedule_id: int, occurrence: datetime, *, manual: bool = False
+    ) -> Outcome:
+        """Run one occurrence in one transaction; a repeated occurrence does nothing."""
+        now = self._clock()
+        async with self._sessionmaker() as session, session.begin():
+            schedule = await self._schedule(session, schedule_id)
+            if schedule is None or not (schedule.enabled or manual):
+                return Outcome(schedule_id, occurrence, "disabled")
+            run = await schedules.claim_run(
+                session, schedule_id=schedule_id, occurrence=occurrence, now=now
+            )
+            if run is None:
+                return Outcome(schedule_id, occurrence, "duplicate")
+            local_day = occurrence.astimezone(ZoneInfo(schedule.timezone)).date()
+            reason = None if manual else schedules.skip_reason(schedule, local_day)
+            if reason:
+                run.status, run.note = "skipped", reason
+                log.info("schedule %s: %s skipped (%s)", schedule.name, local_day, reason)
+                return Outcome(schedule_id, occurrence, "skipped", note=reason)
+            context = JobContext(session, schedule, run, now, self._content, self._quiet)
+            run.recipients = await JOBS[schedule.kind](context)
+        self._on_enqueued()
+        log.info("schedule %s fired: %d messages queued", schedule.name, run.recipients)
+        return Outcome(schedule_id, occurrence, "sent", run.recipients)
+
+    async def run_now(self, schedule_id: int) -> Outcome:
+        """`atgt jobs run ID`: one extra occurrence now, even on a holiday."""
+        return await self.fire(schedule_id, self._clock().replace(microsecond=0), manual=True)
+
+    async def _schedules(self) -> list[Schedule]:
+        async with self._sessionmaker() as session:
+            return list(await schedules.all_schedules(session))
+
+    @staticmethod
+    async def _schedule(session: AsyncSession, schedule_id: int) -> Schedule | None:
+        query = (
+            select(Schedule).where(Schedule.id == schedule_id).options(selectinload(Schedule.unit))
+        )
+        return (await session.execute(query)).scalar_one_or_none()
+
+
+def _version(rows: list[Schedule]) -> tuple[object, ...]:
+    """What identifies the set of schedules as built into APScheduler."""
+    return tuple((s.id, s.updated_at, s.enabled) for s in rows)

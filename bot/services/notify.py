@@ -1,0 +1,106 @@
+"""Proactive messages: who can be reached, on which account, and when (quiet hours)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import outbox
+from bot.core.messages import Reply
+from bot.db.models import AccountStatus, ChannelAccount, Person, Unit
+from bot.services.org import subtree_filter
+
+# Channels that deliver through the outbox; the console is interactive only.
+PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A person and the account we reach them on."""
+
+    person_id: int
+    account_id: int
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """A nightly window in which nothing proactive is delivered."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """'21:00-06:30' → QuietHours."""
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        return cls(start, end)
+
+    def release(self, now: datetime, tz: ZoneInfo) -> datetime:
+        """`now`, or the end of the quiet window if `now` falls inside it."""
+        local = now.astimezone(tz)
+        clock, today = local.time(), local.date()
+        if self.start <= self.end:  # a daytime window, e.g. 12:00-13:30
+            inside = self.start <= clock < self.end
+            return datetime.combine(today, self.end, tzinfo=tz) if inside else now
+        if clock >= self.start:  # overnight window, evening side
+            return datetime.combine(today + timedelta(days=1), self.end, tzinfo=tz)
+        if clock < self.end:  # overnight window, morning side
+            return datetime.combine(today, self.end, tzinfo=tz)
+        return now
+
+
+async def recipients(session: AsyncSession, *, unit: Unit | None) -> list[Recipient]:
+    """Active people (of a unit subtree, or everyone) with their preferred reachable account."""
+    query = (
+        select(ChannelAccount, Person.id)
+        .join(Person, ChannelAccount.person_id == Person.id)
+        .where(
+            Person.active.is_(True),
+            ChannelAccount.status == AccountStatus.ACTIVE,
+            ChannelAccount.channel.in_(PUSH_CHANNELS),
+        )
+        .order_by(Person.id)
+    )
+    if unit is not None:
+        query = query.join(Unit, Person.unit_id == Unit.id).where(subtree_filter(unit))
+    best: dict[int, ChannelAccount] = {}
+    for account, person_id in (await session.execute(query)).all():
+        if person_id not in best or _fresher(account, best[person_id]):
+            best[person_id] = account
+    return [Recipient(pid, a.id, a.channel, a.chat_id) for pid, a in sorted(best.items())]
+
+
+def _fresher(account: ChannelAccount, than: ChannelAccount) -> bool:
+    """The account used most recently is the one the person prefers."""
+    return (account.last_interaction_at or account.linked_at) > (
+        than.last_interaction_at or than.linked_at
+    )
+
+
+async def send(
+    session: AsyncSession,
+    *,
+    to: Recipient,
+    replies: Sequence[Reply],
+    key: str,
+    now: datetime,
+    not_before: datetime | None = None,
+) -> int:
+    """Queue replies for one recipient; `key` makes a repeated call a no-op."""
+    return await outbox.enqueue(
+        session,
+        channel=to.channel,
+        chat_id=to.chat_id,
+        replies=replies,
+        now=now,
+        key=key,
+        account_id=to.account_id,
+        not_before=not_before,
+    )

@@ -1,0 +1,48 @@
+"""`/lich` for admins: list, enable, disable and edit the schedules."""
+
+from __future__ import annotations
+
+from bot.core.errors import UserError
+from bot.core.messages import Reply
+from bot.core.router import Context
+from bot.core.texts import t
+from bot.db.models import Schedule
+from bot.services import schedules
+
+
+def describe(schedule: Schedule) -> str:
+    """One line per schedule, as admins read it."""
+    target = t("schedule.for_unit", unit=schedule.unit.path) if schedule.unit else ""
+    holidays = t("schedule.holidays") if schedule.skip_holidays else ""
+    return t(
+        "schedule.line",
+        id=schedule.id,
+        name=schedule.name,
+        kind=t(f"schedule.kind.{schedule.kind}"),
+        days=schedules.days_label(schedule.days),
+        time=schedule.time,
+        tz=schedule.timezone,
+        state=t("schedule.on" if schedule.enabled else "schedule.off"),
+        target=target + holidays,
+    )
+
+
+async def manage(ctx: Context) -> list[Reply]:
+    """`/lich`, `/lich bat|tat ID`, `/lich sua ID NGÀY GIỜ`."""
+    words = ctx.incoming.args.split()
+    if not words:
+        listed = [describe(s) for s in await schedules.all_schedules(ctx.session)]
+        return [Reply("\n".join([t("schedule.header"), *listed, t("schedule.usage")]))]
+    action, rest = words[0].lower(), words[1:]
+    if not rest or not rest[0].isdigit() or action not in ("bat", "tat", "sua"):
+        raise UserError(t("schedule.usage"))
+    changes: dict[str, object] = {"enabled": action == "bat"} if action != "sua" else {}
+    if action == "sua":
+        if len(rest) != 3:
+            raise UserError(t("schedule.usage"))
+        changes = {"days": rest[1], "time": rest[2]}
+    schedule = await schedules.update_schedule(
+        ctx.session, schedule_id=int(rest[0]), now=ctx.now, **changes
+    )
+    await ctx.session.refresh(schedule, ["unit"])
+    return [Reply(f"{t('schedule.updated')}\n{describe(schedule)}")]
