@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -219,3 +220,61 @@ async def test_webhook_rejects_a_wrong_secret_and_serves_updates_with_the_right_
             assert len(api.texts(555)) == 1  # the redelivered update was answered once
         finally:
             await runtime.stop()
+
+
+async def test_quiz_poll_answered_and_reminder_button_pressed(bot):
+    await bot.join(111, "NV1")
+
+    bot.api.push_message(111, "/quiz")
+    await until(lambda: bot.api.sent_to(111, "sendPoll"))
+    poll_message = bot.api.sent_to(111, "sendPoll")[-1]
+    params = poll_message.params
+    assert params["type"] == "quiz" and params["is_anonymous"] is False
+    (poll_id,) = bot.api.polls
+    correct = bot.api.polls[poll_id]["correct_option_ids"][0]
+    await bot.settled()
+    bot.api.push_poll_answer(111, poll_id, [correct])
+    await until(lambda: any("Chính xác" in text for text in bot.api.texts(111)))
+
+    outcome = await bot.runtime.scheduler.run_now(1)  # the weekday reminder, now
+    assert outcome.queued == 1
+    await until(lambda: any("Nhắc nhở an toàn giao thông" in t for t in bot.api.texts(111)))
+    reminder = next(
+        s for s in bot.api.sent_to(111, "sendMessage") if "Nhắc nhở" in s.params["text"]
+    )
+    (button,) = reminder.params["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Đã hiểu" and len(button["callback_data"].encode()) <= 64
+    bot.api.push_callback(111, button["callback_data"], reminder.message_id)
+    bot.api.push_callback(111, button["callback_data"], reminder.message_id)
+    await until(lambda: sum("xác nhận" in t or "Đã ghi nhận" in t for t in bot.api.texts(111)) >= 2)
+
+    texts = bot.api.texts(111)
+    assert sum("Cảm ơn bạn! Đã ghi nhận." in t for t in texts) == 1
+    assert sum("Bạn đã xác nhận nhắc nhở này rồi." in t for t in texts) == 1
+    answered = [s for s in bot.api.sent if s.method == "answerCallbackQuery"]
+    assert len(answered) == 2  # both presses stop the button's spinner
+
+
+async def test_long_text_is_split_and_html_is_escaped(bot):
+    await bot.join(111, "NV1")
+    async with bot.sessionmaker() as session, session.begin():
+        from bot.core import outbox
+        from bot.core.messages import Reply
+
+        long = "\n".join(f"<b>dòng {n}</b> & {'x' * 90}" for n in range(100))
+        await outbox.enqueue(
+            session,
+            channel="telegram",
+            chat_id="111",
+            replies=[Reply(long)],
+            now=bot.runtime.app.router.now(),
+            key="test-long",
+        )
+    bot.runtime.senders["telegram"].wake()
+    await until(lambda: any("dòng 99" in t for t in bot.api.texts(111)))
+
+    raw = [t for t in bot.api.texts(111) if "dòng" in t]
+    shown = [html.unescape(t) for t in raw]
+    assert len(shown) == 3 and all(len(c) <= 4096 for c in shown)
+    assert "".join(shown).count("<b>dòng") == 100  # shown literally, not as bold
+    assert "<b>" not in "".join(raw)

@@ -1,0 +1,111 @@
+"""Quiz flow through the router: one answer per question, spaced repetition, scores, ranks."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.core.messages import Kind
+from bot.core.texts import t
+from bot.db.models import QuizCard, QuizDelivery
+from tests.harness import linked_chat, load_roster, make_router, shipped_content
+
+
+async def ask_quiz(chat):
+    """Send /quiz; return (ref, quiz item)."""
+    await chat.say("/quiz")
+    (reply,) = chat.last
+    assert reply.quiz is not None
+    return reply.quiz.ref, reply.quiz
+
+
+async def answer(chat, ref: str, option: int, event_id: str | None = None) -> str:
+    incoming = chat.incoming(
+        Kind.POLL_ANSWER, event_id=event_id, poll_id=ref, payload=ref, option_ids=(option,)
+    )
+    chat.last = await chat.router.handle(incoming)
+    return "\n".join(r.text for r in chat.last)
+
+
+async def test_answer_is_scored_with_explanation_and_legal_basis(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    chat = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "NV1")
+    ref, quiz = await ask_quiz(chat)
+    item = next(q for q in shipped_content().quizzes if q.question == quiz.question)
+
+    text = await answer(chat, ref, item.correct)
+
+    assert text.startswith(t("quiz.right"))
+    assert item.explanation in text
+    assert f"Căn cứ: {item.citation}" in text
+    assert "Điểm của bạn: 1/1 câu đúng" in text
+
+
+async def test_an_answer_is_recorded_once(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    chat = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "NV1")
+    ref, quiz = await ask_quiz(chat)
+
+    first = await answer(chat, ref, quiz.correct, event_id="poll-1")
+    redelivered = await answer(chat, ref, quiz.correct, event_id="poll-1")
+    changed_mind = await answer(chat, ref, (quiz.correct + 1) % len(quiz.options))
+
+    assert "Chính xác" in first
+    assert redelivered == ""
+    assert changed_mind == t("quiz.already_answered")
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(QuizDelivery))).scalars().all()
+    assert [(r.chosen, r.correct) for r in rows] == [(quiz.correct, True)]
+
+
+async def test_nobody_answers_someone_elses_question(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    owner = await linked_chat(router, sessionmaker, clock, "NV1")
+    other = await linked_chat(router, sessionmaker, clock, "NV2")
+    ref, _ = await ask_quiz(owner)
+
+    assert await answer(other, ref, 0) == t("quiz.unknown")
+    assert await answer(other, "q999999", 0) == t("quiz.unknown")
+    assert await answer(other, "garbage", 0) == t("quiz.unknown")
+
+
+async def test_wrong_answers_come_back_and_right_ones_wait(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    chat = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "NV1")
+    ref_wrong, quiz_wrong = await ask_quiz(chat)
+    await answer(chat, ref_wrong, (quiz_wrong.correct + 1) % len(quiz_wrong.options))
+    ref_right, quiz_right = await ask_quiz(chat)
+    await answer(chat, ref_right, quiz_right.correct)
+
+    clock.advance(hours=1)
+    _, soon = await ask_quiz(chat)
+    clock.advance(days=1)
+    _, due = await ask_quiz(chat)
+
+    assert soon.question not in (quiz_wrong.question, quiz_right.question)
+    assert due.question == quiz_wrong.question  # the missed one is back after a day
+    async with sessionmaker() as session:
+        cards = {c.box for c in (await session.execute(select(QuizCard))).scalars()}
+    assert cards == {0, 1}
+
+
+async def test_streak_score_and_rank_in_unit(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    best = await linked_chat(router, sessionmaker, clock, "NV2")  # Sở A/Phòng 1
+    second = await linked_chat(router, sessionmaker, clock, "QL1")  # Sở A/Phòng 1
+    for _ in range(3):
+        ref, quiz = await ask_quiz(best)
+        await answer(best, ref, quiz.correct)
+    ref, quiz = await ask_quiz(second)
+    await answer(second, ref, (quiz.correct + 1) % len(quiz.options))
+
+    card = await best.say("/diem")
+    board = await second.say("/bangxephang")
+
+    assert "Đã trả lời: 3 câu, đúng 3 câu (100%)" in card
+    assert "Chuỗi đúng liên tiếp: 3 (cao nhất: 3)" in card
+    assert "Xếp hạng trong Sở A/Phòng 1: 1/2" in card
+    assert "1. Sở A/Phòng 1: 67% tham gia, 75% đúng (3 người)" in board
+    assert "2. Sở A/Phòng 2: 0% tham gia" in board
+    assert "1. Nhân Viên Hai: 3 câu đúng" in board

@@ -1,0 +1,197 @@
+"""Schedules: a week with a public holiday on a controlled clock, restarts, double fires."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.models import Outbox, QuizDelivery, ReminderDelivery, Schedule, ScheduleRun
+from bot.scheduling import Scheduler
+from bot.services import org, schedules
+from bot.services.notify import QuietHours
+from tests.harness import linked_chat, load_roster, make_router, shipped_content
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LINKED = ("NV1", "NV2", "NV3")
+
+
+def local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=TZ)
+
+
+def make_scheduler(sessionmaker, clock) -> Scheduler:
+    return Scheduler(
+        sessionmaker,
+        shipped_content(),
+        clock=clock,
+        quiet=QuietHours.parse("21:00-06:30"),
+        timezone="Asia/Ho_Chi_Minh",
+    )
+
+
+async def link_telegram(sessionmaker, clock, codes) -> dict[str, int]:
+    """Link each person to a Telegram chat; returns person ids by code."""
+    ids = {}
+    async with sessionmaker() as session, session.begin():
+        for number, code in enumerate(codes, start=1):
+            person = await org.find_person(session, code=code)
+            await org.link_account(
+                session,
+                person=person,
+                channel="telegram",
+                user_id=str(number),
+                chat_id=str(number),
+                now=clock(),
+            )
+            ids[code] = person.id
+    return ids
+
+
+async def received(sessionmaker) -> dict[int, list[tuple[str, str]]]:
+    """Per person: (local date, kind) of every reminder and quiz delivered, in order."""
+    got: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    async with sessionmaker() as session:
+        for model, kind in ((ReminderDelivery, "nhắc"), (QuizDelivery, "đố")):
+            for row in (await session.execute(select(model))).scalars():
+                got[row.person_id].append((row.sent_at.astimezone(TZ).strftime("%a %d"), kind))
+    return {person: sorted(items) for person, items in got.items()}
+
+
+@pytest.fixture
+async def org_ready(sessionmaker, clock, tmp_path):
+    clock.now = local(2026, 11, 22, 20, 0)  # Sunday evening before the week
+    await load_roster(sessionmaker, clock, tmp_path)
+    return await link_telegram(sessionmaker, clock, LINKED)
+
+
+async def fire_all(scheduler: Scheduler, clock, sessionmaker, start, end) -> list[str]:
+    """Move the clock to each occurrence in [start, end] and fire as APScheduler would."""
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(Schedule))).scalars().all()
+    due = sorted((at, s.id) for s in rows for at in schedules.occurrences(s, start, end))
+    statuses = []
+    for at, schedule_id in due:
+        clock.now = at.replace(second=3)
+        outcome = await scheduler.fire_latest(schedule_id)
+        statuses.append(f"{at.astimezone(TZ):%a %H:%M} {outcome.status}")
+    return statuses
+
+
+async def test_a_week_with_a_holiday_and_a_restart(sessionmaker, clock, org_ready):
+    first = make_scheduler(sessionmaker, clock)
+    assert await first.start() == []  # defaults created; nothing missed on Sunday night
+    try:
+        monday_to_wednesday = await fire_all(
+            first, clock, sessionmaker, local(2026, 11, 23), local(2026, 11, 25, 23, 59)
+        )
+    finally:
+        first.shutdown()
+
+    # Restart: a new process rebuilds from the database; Wednesday fires twice.
+    second = make_scheduler(sessionmaker, clock)
+    await second.start()
+    try:
+        again = await second.fire(1, local(2026, 11, 25, 7, 30))
+        rest = await fire_all(
+            second, clock, sessionmaker, local(2026, 11, 26), local(2026, 11, 29, 23, 59)
+        )
+    finally:
+        second.shutdown()
+
+    assert monday_to_wednesday == [
+        "Mon 07:30 sent",
+        "Tue 07:30 skipped",
+        "Tue 10:00 skipped",
+        "Wed 07:30 sent",
+    ]
+    assert again.status == "duplicate"
+    assert rest == ["Thu 07:30 sent", "Thu 10:00 sent", "Fri 07:30 sent"]
+    expected = [
+        ("Fri 27", "nhắc"),
+        ("Mon 23", "nhắc"),
+        ("Thu 26", "nhắc"),
+        ("Thu 26", "đố"),
+        ("Wed 25", "nhắc"),
+    ]
+    got = await received(sessionmaker)
+    assert sorted(got) == sorted(org_ready.values())  # only the linked, reachable people
+    assert all(items == sorted(expected) for items in got.values())
+    async with sessionmaker() as session:
+        outbox = (await session.execute(select(Outbox))).scalars().all()
+        skipped = (
+            (await session.execute(select(ScheduleRun.note).where(ScheduleRun.status == "skipped")))
+            .scalars()
+            .all()
+        )
+        reminders = (await session.execute(select(ReminderDelivery))).scalars().all()
+    # 4 reminders + (intro + question) for the quiz, per person; nothing twice.
+    assert len(outbox) == 3 * (4 + 2)
+    assert len({row.dedupe_key for row in outbox}) == len(outbox)
+    assert skipped and all(note.startswith("ngày lễ:") for note in skipped)
+    per_person = defaultdict(list)
+    for row in reminders:
+        per_person[row.person_id].append(row.item_id)
+    assert all(len(set(items)) == len(items) for items in per_person.values())
+
+
+async def test_a_missed_occurrence_is_sent_once_after_a_restart(sessionmaker, clock, org_ready):
+    scheduler = make_scheduler(sessionmaker, clock)
+    clock.now = local(2026, 11, 26, 10, 20)  # the bot was down at Thursday 10:00
+    missed = await scheduler.start()
+    try:
+        late_apscheduler_fire = await scheduler.fire_latest(2)
+    finally:
+        scheduler.shutdown()
+
+    assert [(o.status, o.occurrence) for o in missed] == [("sent", local(2026, 11, 26, 10, 0))]
+    assert late_apscheduler_fire.status == "duplicate"
+    got = await received(sessionmaker)
+    assert all(items == [("Thu 26", "đố")] for items in got.values())
+
+
+async def test_quiet_hours_hold_messages_until_morning(sessionmaker, clock, org_ready):
+    scheduler = make_scheduler(sessionmaker, clock)
+    async with sessionmaker() as session, session.begin():
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+    clock.now = local(2026, 11, 26, 22, 15)
+
+    outcome = await scheduler.run_now(1)
+
+    assert outcome.queued == 3
+    async with sessionmaker() as session:
+        times = set((await session.execute(select(Outbox.not_before))).scalars())
+    assert times == {local(2026, 11, 27, 6, 30)}
+
+
+async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_ready):
+    scheduler = make_scheduler(sessionmaker, clock)
+    await scheduler.start()
+    try:
+        jobs = {job.id: job for job in scheduler.aps.get_jobs()}
+        admin = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "AD1")
+        employee = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "NV1")
+
+        refused = await employee.say("/lich tat 1")
+        listing = await admin.say("/lich")
+        edited = await admin.say("/lich sua 2 T4 9:05")
+        off = await admin.say("/lich tat 1")
+        bad = await admin.say("/lich sua 2 thu-hai 25:00")
+        changed = await scheduler.sync()
+        rebuilt = {job.id: job for job in scheduler.aps.get_jobs()}
+    finally:
+        scheduler.shutdown()
+
+    assert set(jobs) == {"schedule-1", "schedule-2", "schedules-sync"}
+    assert "day_of_week='mon-fri', hour='7', minute='30'" in str(jobs["schedule-1"].trigger)
+    assert refused == "Bạn không có quyền dùng chức năng này."
+    assert "1. nhac-nho (nhắc nhở): T2-T6 lúc 07:30" in listing
+    assert "2. cau-do (câu đố): T4 lúc 09:05" in edited
+    assert "đang tắt" in off
+    assert "không hợp lệ" in bad
+    assert changed
+    assert set(rebuilt) == {"schedule-2", "schedules-sync"}
+    assert "day_of_week='wed', hour='9', minute='5'" in str(rebuilt["schedule-2"].trigger)
