@@ -1,0 +1,105 @@
+"""Replies as plain text for chats without native buttons or polls: numbered options.
+
+The options a delivered message offered are remembered per chat in the database
+(bot/core/choices.py), so a typed "2" still means the second option after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core import choices
+from bot.core.choices import Choice
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.texts import t
+
+log = logging.getLogger(__name__)
+
+
+def numbered_text(reply: Reply, *, hint: str) -> str:
+    """The reply's text, its quiz and buttons as numbered lines, and notes for files."""
+    lines = [reply.text] if reply.text else []
+    if reply.quiz is not None:
+        lines.append(reply.quiz.question)
+    labels = option_labels(reply)
+    lines += [f"{number}. {label}" for number, label in enumerate(labels, 1)]
+    if labels:
+        lines.append(hint)
+    for attachment in (reply.image, reply.document):
+        if attachment is not None:
+            lines.append(t("zalo.file_unsupported", filename=attachment.filename))
+    return "\n".join(lines)
+
+
+def option_labels(reply: Reply) -> list[str]:
+    """The labels of the reply's options, in the order they are numbered."""
+    labels = list(reply.quiz.options) if reply.quiz is not None else []
+    return labels + [button.label for button in reply.flat_buttons]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut text on line breaks (or hard, for a single huge line) into chunks of ≤ limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+class ChoiceMemory:
+    """The numbered offers of one channel's chats, kept in the database."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        channel: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._channel = channel
+        self._clock = clock
+
+    async def offer(self, chat_id: str, offered: list[Choice]) -> None:
+        """Remember a delivered message's options; a failure only costs the shortcut."""
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await choices.remember(
+                    session,
+                    channel=self._channel,
+                    chat_id=chat_id,
+                    choices=offered,
+                    now=self._clock(),
+                )
+        except Exception:
+            log.exception("%s: could not remember the options offered", self._channel)
+
+    async def resolve(self, incoming: Incoming) -> Incoming:
+        """A plain number that picks an offered option becomes that option's event."""
+        number = choices.picked_number(incoming.text) if incoming.kind == Kind.TEXT else None
+        if number is None:
+            return incoming
+        async with self._sessionmaker() as session:
+            choice = await choices.recall(
+                session,
+                channel=self._channel,
+                chat_id=incoming.chat_id,
+                number=number,
+                now=self._clock(),
+            )
+        return incoming if choice is None else choice.apply(incoming)

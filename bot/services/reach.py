@@ -1,0 +1,84 @@
+"""Reachability: who joined but cannot be messaged now, and alerts to the admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core import outbox
+from bot.core.messages import Reply
+from bot.db.models import AccountStatus, ChannelAccount, Person, Role, Unit
+from bot.services.notify import PUSH_CHANNELS, in_window, last_seen
+from bot.services.org import subtree_filter
+
+
+@dataclass(frozen=True, slots=True)
+class Unreachable:
+    """An active person none of whose push accounts can be written to now."""
+
+    person: Person
+    accounts: tuple[ChannelAccount, ...]
+
+
+def reachable(account: ChannelAccount, now: datetime) -> bool:
+    """Not blocked, and inside the channel's reply window."""
+    return account.status == AccountStatus.ACTIVE and in_window(account, now)
+
+
+async def unreachable(
+    session: AsyncSession, *, now: datetime, unit: Unit | None = None
+) -> list[Unreachable]:
+    """People who joined (have a push account) but whom no channel reaches now."""
+    query = (
+        select(Person)
+        .where(Person.active.is_(True))
+        .where(Person.accounts.any(ChannelAccount.channel.in_(PUSH_CHANNELS)))
+        .options(selectinload(Person.accounts), selectinload(Person.unit))
+        .order_by(Person.employee_code)
+    )
+    if unit is not None:
+        query = query.join(Unit, Person.unit_id == Unit.id).where(subtree_filter(unit))
+    found = []
+    for person in (await session.execute(query)).scalars():
+        push = tuple(a for a in person.accounts if a.channel in PUSH_CHANNELS)
+        if not any(reachable(account, now) for account in push):
+            found.append(Unreachable(person, push))
+    return found
+
+
+async def alert_admins(
+    session: AsyncSession, *, topic: str, text: str, now: datetime, day: date, avoid: str
+) -> int:
+    """Queue `text` to each admin once per `topic` and day, on a channel other than `avoid`."""
+    query = (
+        select(ChannelAccount, Person.id)
+        .join(Person, ChannelAccount.person_id == Person.id)
+        .where(
+            Person.active.is_(True),
+            Person.role == Role.ADMIN,
+            ChannelAccount.channel.in_(PUSH_CHANNELS),
+            ChannelAccount.channel != avoid,
+        )
+    )
+    best: dict[int, ChannelAccount] = {}
+    for account, person_id in (await session.execute(query)).all():
+        if reachable(account, now) and (
+            person_id not in best or last_seen(account) > last_seen(best[person_id])
+        ):
+            best[person_id] = account
+    queued = 0
+    for person_id, account in sorted(best.items()):
+        queued += await outbox.enqueue(
+            session,
+            channel=account.channel,
+            chat_id=account.chat_id,
+            replies=[Reply(text)],
+            now=now,
+            key=f"alert:{topic}:{day.isoformat()}:p{person_id}",
+            account_id=account.id,
+        )
+    return queued

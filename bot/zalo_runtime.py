@@ -1,0 +1,138 @@
+"""Wiring of the two Zalo channels for the runtime: clients, channels, transports, alerts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from bot.app import App
+from bot.channels.numbered import ChoiceMemory
+from bot.channels.webhook import Health
+from bot.channels.zalo_bot import CHANNEL as ZALO_BOT
+from bot.channels.zalo_bot import ZaloBotClient, ZaloBotTransport
+from bot.channels.zalo_bot_app import WebhookConfig, ZaloBotChannel
+from bot.channels.zalo_oa import CHANNEL as ZALO_OA
+from bot.channels.zalo_oa import ZaloOaTransport
+from bot.channels.zalo_oa_api import ZaloOaClient
+from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
+from bot.channels.zalo_oa_token import OaTokens
+from bot.core.texts import t
+from bot.services import reach
+from bot.services.notify import REPLY_WINDOWS
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class AdminAlert:
+    """Tells the admins, on their other channels, that a channel is in trouble; once a day."""
+
+    def __init__(self, app: App, *, channel: str, timezone: str, wake: Callable[[], None]):
+        self._app = app
+        self._channel = channel
+        self._tz = ZoneInfo(timezone)
+        self._wake = wake
+        self._sent: dict[str, date] = {}
+
+    async def __call__(self, kind: str) -> None:
+        """`kind` is "quota" or "token"; the outbox key makes it once per day across restarts."""
+        now = self._app.router.now()
+        day = now.astimezone(self._tz).date()
+        if self._sent.get(kind) == day:
+            return
+        topic = f"{self._channel}_{kind}"
+        try:
+            async with self._app.sessionmaker() as session, session.begin():
+                queued = await reach.alert_admins(
+                    session, topic=topic, text=t(f"zalo.alert_{topic}"), now=now, day=day,
+                    avoid=self._channel,
+                )  # fmt: skip
+        except Exception:
+            log.exception("%s: could not queue the admins' alert (%s)", self._channel, kind)
+            return
+        self._sent[kind] = day
+        log.error("%s: %s trouble; %d admin notice(s) queued today", self._channel, kind, queued)
+        self._wake()
+
+
+def zalo_bot(
+    settings: Settings, app: App, *, health: Health, wake: Callable[[], None]
+) -> tuple[ZaloBotChannel, ZaloBotTransport]:
+    """The Zalo Bot channel (polling, or webhook when its URL is set) and its transport."""
+    assert settings.zalo_bot_token is not None
+    client = ZaloBotClient(
+        token=settings.zalo_bot_token.get_secret_value(), api_url=settings.zalo_bot_api_url
+    )
+    memory = ChoiceMemory(app.sessionmaker, ZALO_BOT, app.router.now)
+    webhook = None
+    if settings.zalo_bot_webhook_url and settings.zalo_bot_webhook_secret:
+        webhook = WebhookConfig(
+            url=settings.zalo_bot_webhook_url,
+            secret=settings.zalo_bot_webhook_secret.get_secret_value(),
+            host=settings.webhook_host,
+            port=settings.zalo_bot_webhook_port,
+            path=urlparse(settings.zalo_bot_webhook_url).path or "/zalo-bot",
+        )
+    channel = ZaloBotChannel(
+        client=client, handle=app.router.handle, memory=memory, webhook=webhook, health=health
+    )
+    alert = AdminAlert(app, channel=ZALO_BOT, timezone=settings.timezone, wake=wake)
+    transport = ZaloBotTransport(
+        client, memory, quota_pause=settings.zalo_quota_pause, on_alert=alert
+    )
+    return channel, transport
+
+
+def zalo_oa(
+    settings: Settings, app: App, *, health: Health, wake: Callable[[], None]
+) -> tuple[ZaloOaChannel, ZaloOaTransport]:
+    """The Zalo OA channel (webhook), its token keeper and its transport."""
+    assert settings.zalo_oa_app_id and settings.zalo_oa_secret_key is not None
+    secret_key = settings.zalo_oa_secret_key.get_secret_value()
+    seed = settings.zalo_oa_refresh_token
+    http = httpx.AsyncClient(timeout=15.0)
+    tokens = OaTokens(
+        sessionmaker=app.sessionmaker,
+        http=http,
+        app_id=settings.zalo_oa_app_id,
+        secret_key=secret_key,
+        oauth_url=settings.zalo_oa_oauth_url,
+        seed=seed.get_secret_value() if seed else None,
+        clock=app.router.now,
+    )
+    webhook_secret = settings.zalo_oa_webhook_secret
+    signature = Signature(
+        app_id=settings.zalo_oa_app_id,
+        secret=webhook_secret.get_secret_value() if webhook_secret else secret_key,
+        oa_id=settings.zalo_oa_id,
+    )
+    memory = ChoiceMemory(app.sessionmaker, ZALO_OA, app.router.now)
+    alert = AdminAlert(app, channel=ZALO_OA, timezone=settings.timezone, wake=wake)
+    channel = ZaloOaChannel(
+        tokens=tokens,
+        http=http,
+        handle=app.router.handle,
+        memory=memory,
+        signature=signature,
+        host=settings.webhook_host,
+        port=settings.zalo_oa_webhook_port,
+        path=settings.zalo_oa_webhook_path,
+        health=health,
+        on_alert=alert,
+    )
+    client = ZaloOaClient(tokens=tokens, api_url=settings.zalo_oa_api_url, http=http)
+    transport = ZaloOaTransport(
+        client,
+        memory,
+        app.sessionmaker,
+        clock=app.router.now,
+        window=REPLY_WINDOWS[ZALO_OA],
+        quota_pause=settings.zalo_quota_pause,
+        on_alert=alert,
+    )
+    return channel, transport
