@@ -1,0 +1,238 @@
+"""Answer a question from the plans in scope and the law content: extractive, always cited.
+
+Ranking is BM25 over syllables and syllable bigrams; the confidence is the share of the
+question's (IDF-weighted) terms that the chosen entry covers. Questions with a known intent
+("khi nào", "ai", "bao nhiêu"...) are also matched against the parser's facts. Below LOW
+the bot says the documents do not say; between LOW and HIGH it offers suggestions.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.texts import t
+
+from .entries import Entry, PlanBundle
+from .index import QaIndex
+from .intents import Intent, has_signature
+from .query import Query, Weights, analyse, plain
+from .results import Answer, Citation, citation_for
+from .suggest import suggestions
+from .text import clean_spaces, fold, sentences
+from .tokens import terms
+
+HIGH, LOW = 0.7, 0.4
+_K1, _B = 1.2, 0.75
+_FACT_NO_SUBJECT = 0.85
+_NO_SIGNATURE = 0.8
+_NO_SUBJECT = 0.6
+_FACT_BONUS = 0.1  # at equal confidence, a fact of the asked kind beats a passage
+_SECTION = 0.9
+_CONTEXT = 0.8
+_ONE_WORD = 0.5
+_SHORTLIST = 12  # candidates whose best sentence is worked out
+# A "when" or "how much" answer without a date or a figure is hardly an answer.
+_STRICT = {Intent.WHEN: 0.6, Intent.AMOUNT: 0.6, Intent.ISSUED: 0.6}
+
+
+@dataclass(slots=True)
+class _Candidate:
+    entry: Entry
+    plan: PlanBundle | None
+    confidence: float
+    rank: float
+    text: str
+    broad: bool = False  # a fact chosen for its intent alone: list its siblings too
+    tie: float = 0.0  # the BM25 part of the rank
+    weights: Weights | None = None  # set while a passage still needs its sentence chosen
+
+
+def search(index: QaIndex, question: str, plan_ids: list[int] | None, today: date) -> Answer:
+    """The best cited answer, suggestions when unsure, or a plain "not in the documents"."""
+    query = analyse(question, index)
+    wordy = any(term.isalpha() for term in query.weights)
+    if not (wordy or query.intents):  # "2", "???", emoji: nothing to look up
+        return Answer(False, t("qa.not_understood"))
+    plans = _scope(index, plan_ids)
+    shortlist = heapq.nlargest(_SHORTLIST, _candidates(index, query, plans, today), _rank)
+    ranked = sorted((_finish(c, query) for c in shortlist), key=_rank, reverse=True)
+    if ranked and ranked[0].confidence >= HIGH:
+        return _found(ranked, query)
+    if ranked and ranked[0].confidence >= LOW:
+        choices = suggestions(ranked, LOW * 0.75)
+        if choices:
+            return Answer(False, t("qa.unsure"), None, ranked[0].confidence, choices)
+    score = ranked[0].confidence if ranked else 0.0
+    return Answer(False, t("qa.not_found" if plans else "qa.no_plan"), None, score)
+
+
+def _rank(candidate: _Candidate) -> float:
+    return candidate.rank
+
+
+def _scope(index: QaIndex, plan_ids: list[int] | None) -> list[PlanBundle]:
+    """The plan bundles a question may be answered from."""
+    if plan_ids is None:
+        return list(index.plans.values())
+    return [index.plans[i] for i in plan_ids if i in index.plans]
+
+
+def _candidates(index: QaIndex, query: Query, plans: list[PlanBundle], today: date):
+    """Every entry in scope that shares a term with the question, plus matching facts."""
+    for plan in plans:
+        weights, subject, focus = query.for_plan(plan.title_terms)
+        for entry in plan.passages:
+            yield from _passage(index, query, entry, plan, weights, subject)
+        for intent in query.intents:
+            for entry in plan.facts.get(intent, ()):
+                yield _fact(entry, plan, subject, focus)
+    weights, subject, _ = query.for_plan(frozenset())
+    for entry in index.active_law(today):
+        yield from _passage(index, query, entry, None, weights, subject)
+
+
+def _passage(
+    index: QaIndex,
+    query: Query,
+    entry: Entry,
+    plan: PlanBundle | None,
+    weights: dict[str, float],
+    subject: dict[str, float],
+):
+    """A passage or law item scored by coverage, ranked by coverage then BM25."""
+    score = _bm25(index, weights, entry)
+    if score <= 0:
+        return
+    extra = plan.title_terms if plan else frozenset()
+    confidence = _coverage(weights, entry, extra)
+    if entry.kind == "section":
+        confidence *= _SECTION  # a whole section only when no single item does as well
+    if query.intents and not subject:
+        confidence *= _NO_SUBJECT  # "kế hoạch đến khi nào": the facts answer that
+    evidence = sum(1 for t in weights if t in entry.tf and query.roles[t] != "generic" and plain(t))
+    if evidence < 2:
+        confidence = min(confidence, _ONE_WORD)  # one shared word is a hint, not an answer
+    tie = 0.01 * score / (score + 10)
+    yield _Candidate(entry, plan, confidence, confidence + tie, "", tie=tie, weights=weights)
+
+
+def _finish(candidate: _Candidate, query: Query) -> _Candidate:
+    """Pick the quoted sentence of a shortlisted passage and check it fits the intent."""
+    if candidate.weights is None:
+        return candidate  # a fact: its text is the quote
+    entry, weights = candidate.entry, candidate.weights
+    text = _best_sentence(entry.text, weights) if candidate.plan else entry.text
+    confidence = candidate.confidence
+    if query.intents:
+        confidence *= _signature_factor(query.intents, fold(text))
+    return _Candidate(entry, candidate.plan, confidence, confidence + candidate.tie, text)
+
+
+def _signature_factor(intents: frozenset[Intent], folded: str) -> float:
+    """1 when the text looks like an answer of an asked kind; less otherwise."""
+    if any(has_signature(i, folded) for i in intents):
+        return 1.0
+    return max(_STRICT.get(i, _NO_SIGNATURE) for i in intents)
+
+
+def _fact(entry: Entry, plan: PlanBundle, subject: Weights, focus: Weights) -> _Candidate:
+    """A fact of an asked intent: sure when the question names nothing else, else by focus."""
+    if not subject:
+        confidence = _FACT_NO_SUBJECT + 0.1 * _coverage(focus, entry, frozenset())
+    else:
+        confidence = 0.2 + 0.8 * _coverage(focus, entry, frozenset())
+    if entry.kind == "fallback":
+        confidence *= _SECTION
+    bonus = _FACT_BONUS * (3 if confidence >= HIGH else 1)  # a fitting fact beats passages
+    return _Candidate(entry, plan, confidence, confidence + bonus, entry.text, not subject)
+
+
+def _bm25(index: QaIndex, weights: dict[str, float], entry: Entry) -> float:
+    """Okapi BM25 with the question's IDF weights."""
+    norm = _K1 * (1 - _B + _B * entry.length / index.average_length)
+    score = 0.0
+    for term, weight in weights.items():
+        f = entry.tf.get(term)
+        if f:
+            score += weight * f * (_K1 + 1) / (f + norm)
+    return score
+
+
+def _coverage(weights: Weights, entry: Entry, extra: frozenset[str]) -> float:
+    """Share of the question's weight found in the entry (or its plan's title); a term
+    found only in a heading earns part of its weight."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    hit = 0.0
+    for term, weight in weights.items():
+        if term in entry.tf:
+            hit += weight * (_CONTEXT if term in entry.context_only else 1.0)
+        elif term in extra:
+            hit += weight
+    return hit / total
+
+
+def _best_sentence(text: str, weights: dict[str, float]) -> str:
+    """The sentence (or clause of a long sentence) that covers most of the question."""
+    pieces = [p for s in sentences(text) for p in _clauses(s)]
+    if not pieces:
+        return clean_spaces(text)
+
+    def score(piece: str) -> float:
+        found = set(terms(piece))
+        return sum(w for term, w in weights.items() if term in found)
+
+    best = max(pieces, key=score)
+    return _window(best, weights)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A long sentence split at semicolons; short ones stay whole."""
+    sentence = clean_spaces(sentence)
+    if len(sentence) <= 320:
+        return [sentence]
+    return [p.strip() for p in re.split(r";\s+", sentence) if p.strip()]
+
+
+def _window(text: str, weights: Weights, size: int = 60) -> str:
+    """A long piece cut to the run of `size` words that covers most of the question."""
+    words = text.split()
+    if len(words) <= size:
+        return text
+    folded = [fold(w).strip('.,;:()“”"') for w in words]
+
+    def covered(start: int) -> float:
+        found = set(terms(" ".join(folded[start : start + size])))
+        return sum(w for term, w in weights.items() if term in found)
+
+    starts = [*range(0, len(words) - size, 5), len(words) - size]
+    start = max(starts, key=covered)
+    piece = " ".join(words[start : start + size])
+    return ("…" if start else "") + piece + ("…" if start + size < len(words) else "")
+
+
+def _found(ranked: list[_Candidate], query: Query) -> Answer:
+    """The answer from the best candidate; several facts of one intent when nothing narrows."""
+    best = ranked[0]
+    texts = [best.text]
+    if best.broad:
+        same = [
+            c for c in ranked[1:] if c.entry.intent == best.entry.intent and c.plan is best.plan
+        ]
+        texts += [c.text for c in same[:2] if c.text not in texts]
+    return Answer(
+        True,
+        "\n".join(texts),
+        _citation(best),
+        min(best.confidence, 1.0),
+        sources=tuple(c.entry.text for c in ranked[:3]),
+    )
+
+
+def _citation(candidate: _Candidate) -> Citation:
+    """Document and section of a candidate."""
+    return citation_for(candidate.entry, candidate.plan)
