@@ -1,0 +1,106 @@
+"""`atgt campaign`: create a campaign over units, list them, invite staff to register."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import fail, in_session, out, settings
+from bot.core.texts import t
+from bot.db.models import Campaign
+from bot.services import campaigns, notify, org
+from bot.services.checkin_views import day, registration_reply
+
+campaign_app = typer.Typer(help="Đợt thi đua: tạo, xem, mời đăng ký.", no_args_is_help=True)
+
+
+def _date(text: str) -> date:
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise typer.BadParameter(t("cli.bad_date", value=text)) from None
+
+
+@campaign_app.command("create")
+def create(
+    name: Annotated[str, typer.Option(help="Tên đợt thi đua.")],
+    start: Annotated[str, typer.Option("--from", help="Ngày bắt đầu dd/mm/yyyy.")],
+    end: Annotated[str, typer.Option("--to", help="Ngày kết thúc dd/mm/yyyy.")],
+    unit: Annotated[list[str], typer.Option(help="Đơn vị tham gia (lặp lại được).")],
+    plan: Annotated[int | None, typer.Option(help="Số của kế hoạch (atgt plan show).")] = None,
+) -> None:
+    """Tạo đợt thi đua cho các đơn vị (kể cả đơn vị con)."""
+    starts_on, ends_on = _date(start), _date(end)
+    if ends_on < starts_on:
+        raise fail(t("cli.campaign_dates"))
+    timezone = settings().timezone
+
+    async def work(session: AsyncSession) -> Campaign | str:
+        found = []
+        for path in unit:
+            match = await org.find_unit(session, path=path)
+            if match is None:
+                return path
+            found.append(match)
+        return await campaigns.create_campaign(
+            session,
+            name=name,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            units=found,
+            timezone=timezone,
+            now=datetime.now(UTC),
+            plan_id=plan,
+        )
+
+    created = in_session(work)
+    if isinstance(created, str):
+        raise fail(t("cli.unit_unknown", path=created))
+    out.print(t("cli.campaign_created", id=created.id, name=created.name), markup=False)
+
+
+@campaign_app.command("list")
+def list_campaigns() -> None:
+    """Liệt kê các đợt thi đua."""
+
+    async def work(session: AsyncSession) -> list[str]:
+        rows = (await session.execute(select(Campaign).order_by(Campaign.id))).scalars().all()
+        return [
+            t("cli.campaign_line", id=c.id, name=c.name, start=day(c.starts_on), end=day(c.ends_on))
+            for c in rows
+        ]
+
+    for line in in_session(work, commit=False) or [t("campaign.none")]:
+        out.print(line, markup=False)
+
+
+@campaign_app.command("announce")
+def announce(campaign_id: Annotated[int, typer.Argument(help="Số của đợt thi đua.")]) -> None:
+    """Gửi lời mời đăng ký thi đua tới mọi người tham gia (qua hàng đợi gửi)."""
+    now = datetime.now(UTC)
+
+    async def work(session: AsyncSession) -> int | None:
+        campaign = await campaigns.load(session, campaign_id)
+        if campaign is None:
+            return None
+        people = {p.id for p in await campaigns.participants(session, campaign=campaign)}
+        queued = 0
+        for recipient in await notify.recipients(session, unit=None, now=now):
+            if recipient.person_id in people:
+                queued += await notify.send(
+                    session,
+                    to=recipient,
+                    replies=[registration_reply(campaign)],
+                    key=f"announce:{campaign.id}:p{recipient.person_id}",
+                    now=now,
+                )
+        return queued
+
+    queued = in_session(work)
+    if queued is None:
+        raise fail(t("cli.campaign_unknown", id=campaign_id))
+    out.print(t("cli.campaign_announced", count=queued), markup=False)

@@ -1,0 +1,83 @@
+"""Messages of the check-in cycle, shared by handlers and scheduled jobs."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.core.messages import Button, Reply
+from bot.core.texts import t
+from bot.db.models import Campaign, CheckIn
+from bot.services.campaigns import Period
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def day(value: date) -> str:
+    """dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y")
+
+
+def due_text(campaign: Campaign, period: Period) -> str:
+    """'17:00 Thứ Sáu 27/11/2026'."""
+    due = period.due.astimezone(ZoneInfo(campaign.timezone))
+    return f"{due:%H:%M} {WEEKDAYS[due.weekday()]} {day(due)}"
+
+
+def period_key(campaign: Campaign, period: Period) -> str:
+    """Button prefix naming the campaign and period: 'ci:<id>:<yyyymmdd>'."""
+    return f"ci:{campaign.id}:{period.start:%Y%m%d}"
+
+
+def registration_reply(campaign: Campaign) -> Reply:
+    """The invitation to register, with its one-tap button."""
+    text = t(
+        "campaign.invite",
+        name=campaign.name,
+        start=day(campaign.starts_on),
+        end=day(campaign.ends_on),
+    )
+    return Reply(text, buttons=((Button(t("campaign.register_button"), f"reg:{campaign.id}"),),))
+
+
+def prompt_reply(campaign: Campaign, period: Period, *, nudge: bool = False) -> Reply:
+    """The weekly form: one tap for 'all fine', or question by question."""
+    key = "checkin.nudge" if nudge else "checkin.prompt"
+    text = t(key, start=day(period.start), end=day(period.end), due=due_text(campaign, period))
+    prefix = period_key(campaign, period)
+    buttons = (
+        (Button(t("checkin.all_button"), f"{prefix}:all"),),
+        (Button(t("checkin.detail_button"), f"{prefix}:q:0"),),
+    )
+    return Reply(text, buttons=buttons)
+
+
+def question_reply(campaign: Campaign, period: Period, index: int) -> Reply:
+    """Question `index` of the form with Có / Không."""
+    question = campaign.form[index]
+    prefix = f"{period_key(campaign, period)}:a:{index}"
+    text = t("checkin.question", number=index + 1, total=len(campaign.form), text=question["text"])
+    return Reply(
+        text,
+        buttons=(
+            (Button(t("checkin.yes"), f"{prefix}:1"), Button(t("checkin.no"), f"{prefix}:0")),
+        ),
+    )
+
+
+def saved_reply(check_in: CheckIn, period: Period) -> Reply:
+    """The confirmation after the last answer."""
+    verdict = t("checkin.verdict_ok" if check_in.compliant else "checkin.verdict_not_ok")
+    lines = [
+        t(
+            "checkin.saved",
+            start=day(period.start),
+            end=day(period.end),
+            verdict=verdict,
+            late=t("checkin.late") if check_in.late else "",
+        ),
+        t("checkin.saved_hint"),
+    ]
+    if not check_in.compliant:
+        lines.append(t("checkin.suggest_report"))
+    return Reply("\n".join(lines))

@@ -1,0 +1,200 @@
+"""The check-in cycle in chat: register, weekly form, notes, self-reports, history, /donvi."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.errors import UserError
+from bot.core.messages import Button, Reply
+from bot.core.router import Context
+from bot.core.texts import t
+from bot.db.models import Campaign, CheckIn, Person
+from bot.services import campaigns, checkins, quiz
+from bot.services.campaigns import period_of
+from bot.services.checkin_views import day, prompt_reply, question_reply, saved_reply
+
+
+def _person(ctx: Context) -> Person:
+    assert ctx.person is not None, "route requires a linked person"
+    return ctx.person
+
+
+async def _campaign(ctx: Context) -> Campaign:
+    campaign = await campaigns.campaign_for(ctx.session, person=_person(ctx), now=ctx.now)
+    if campaign is None:
+        raise UserError(t("campaign.none"))
+    return campaign
+
+
+async def register(ctx: Context) -> list[Reply]:
+    """`/dangky` or the 'Đăng ký thi đua' button."""
+    campaign = await _campaign(ctx)
+    first = await checkins.register(
+        ctx.session, campaign=campaign, person_id=_person(ctx).id, now=ctx.now
+    )
+    key = "campaign.registered" if first else "campaign.already_registered"
+    return [Reply(t(key, name=campaign.name))]
+
+
+async def weekly(ctx: Context) -> list[Reply]:
+    """`/baocaotuan`: this period's state and the form."""
+    campaign = await _campaign(ctx)
+    period = period_of(campaign, ctx.now)
+    mine = await checkins.current(
+        ctx.session, campaign=campaign, person_id=_person(ctx).id, period=period
+    )
+    if mine is not None and mine.complete:
+        return [saved_reply(mine, period), prompt_reply(campaign, period)]
+    return [prompt_reply(campaign, period)]
+
+
+async def button(ctx: Context) -> list[Reply]:
+    """'ci:<campaign>:<yyyymmdd>:all', ':q:<i>' (show question i) or ':a:<i>:<1|0>'."""
+    parts = ctx.incoming.payload.split(":")
+    if not _well_formed(parts):
+        raise UserError(t("error.unknown_button"))
+    campaign = await campaigns.load(ctx.session, int(parts[1]))
+    if campaign is None or campaign.id != (await _campaign(ctx)).id:
+        raise UserError(t("error.unknown_button"))
+    if parts[3] != "all" and int(parts[4]) >= len(campaign.form):
+        raise UserError(t("error.unknown_button"))
+    start = datetime.strptime(parts[2], "%Y%m%d").date()
+    period = checkins.open_period(campaign, period_start=start, now=ctx.now)
+    person_id = _person(ctx).id
+    if parts[3] == "all":
+        answers = {question["key"]: True for question in campaign.form}
+        saved = await checkins.answer(
+            ctx.session,
+            campaign=campaign,
+            person_id=person_id,
+            period=period,
+            now=ctx.now,
+            answers=answers,
+        )
+        return [saved_reply(saved, period)]
+    index = int(parts[4])
+    if parts[3] == "q":
+        return [question_reply(campaign, period, index)]
+    key = campaign.form[index]["key"]
+    saved = await checkins.answer(
+        ctx.session,
+        campaign=campaign,
+        person_id=person_id,
+        period=period,
+        now=ctx.now,
+        answers={key: parts[5] == "1"},
+    )
+    unanswered = [i for i, q in enumerate(campaign.form) if q["key"] not in saved.answers]
+    if unanswered:
+        return [question_reply(campaign, period, unanswered[0])]
+    return [saved_reply(saved, period)]
+
+
+def _well_formed(parts: list[str]) -> bool:
+    """Stale or forged button data must not reach the parsing below."""
+    if len(parts) < 4 or not parts[1].isdigit() or not parts[2].isdigit() or len(parts[2]) != 8:
+        return False
+    try:
+        datetime.strptime(parts[2], "%Y%m%d")
+    except ValueError:
+        return False
+    if parts[3] == "all":
+        return len(parts) == 4
+    if parts[3] == "q":
+        return len(parts) == 5 and parts[4].isdigit()
+    return parts[3] == "a" and len(parts) == 6 and parts[4].isdigit() and parts[5] in ("0", "1")
+
+
+async def note(ctx: Context) -> list[Reply]:
+    """`/ghichu TEXT`: a note on this period's check-in."""
+    text = ctx.incoming.args.strip()
+    if not text:
+        raise UserError(t("checkin.note_usage"))
+    campaign = await _campaign(ctx)
+    period = period_of(campaign, ctx.now)
+    await checkins.answer(
+        ctx.session,
+        campaign=campaign,
+        person_id=_person(ctx).id,
+        period=period,
+        now=ctx.now,
+        note=text,
+    )
+    return [Reply(t("checkin.note_saved", start=day(period.start), end=day(period.end)))]
+
+
+async def violation(ctx: Context) -> list[Reply]:
+    """`/vipham` (choose a kind) or `/vipham N dd/mm/yyyy note`."""
+    args = ctx.incoming.args.split(maxsplit=2)
+    if not args:
+        buttons = tuple(
+            (Button(f"{n}. {t(f'violation.kind.{kind}')}", f"vp:{kind}"),)
+            for n, kind in enumerate(checkins.VIOLATION_KINDS, 1)
+        )
+        return [Reply(t("violation.choose"), buttons=buttons)]
+    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(checkins.VIOLATION_KINDS):
+        raise UserError(t("violation.unknown_kind"))
+    kind = checkins.VIOLATION_KINDS[int(args[0]) - 1]
+    when = _parse_day(args[1], ctx) if len(args) > 1 else _today(ctx)
+    return await _report(ctx, kind, when, args[2] if len(args) > 2 else None)
+
+
+async def violation_button(ctx: Context) -> list[Reply]:
+    """'vp:<kind>': a self-report dated today."""
+    return await _report(ctx, ctx.incoming.payload.partition(":")[2], _today(ctx), None)
+
+
+async def _report(ctx: Context, kind: str, when: date, text: str | None) -> list[Reply]:
+    campaign = await campaigns.campaign_for(ctx.session, person=_person(ctx), now=ctx.now)
+    await checkins.report_violation(
+        ctx.session,
+        person_id=_person(ctx).id,
+        campaign_id=campaign.id if campaign else None,
+        kind=kind,
+        occurred_on=when,
+        note=text,
+        now=ctx.now,
+    )
+    return [Reply(t("violation.saved", kind=t(f"violation.kind.{kind}"), date=day(when)))]
+
+
+def _today(ctx: Context) -> date:
+    return ctx.now.astimezone(ZoneInfo(ctx.config.timezone)).date()
+
+
+def _parse_day(text: str, ctx: Context) -> date:
+    try:
+        when = datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise UserError(t("violation.bad_date", date=text)) from None
+    if when > _today(ctx):
+        raise UserError(t("violation.future"))
+    return when
+
+
+async def history(ctx: Context) -> list[Reply]:
+    """`/lichsu`: my registrations, check-ins, self-reports and quiz record."""
+    person = _person(ctx)
+    registrations, check_ins, reports = await checkins.own_history(ctx.session, person_id=person.id)
+    lines = [t("history.header", name=person.full_name)]
+    lines += [t("history.registration", date=day(r.registered_at)) for r in registrations] or [
+        t("history.no_registration")
+    ]
+    lines += [_checkin_line(c) for c in check_ins[:12]] or [t("history.no_checkin")]
+    lines += [
+        t("history.violation", kind=t(f"violation.kind.{r.kind}"), date=day(r.occurred_on))
+        for r in reports
+    ]
+    score = await quiz.score(ctx.session, person_id=person.id)
+    lines.append(t("history.quiz", correct=score.correct, answered=score.answered))
+    return [Reply("\n".join(lines))]
+
+
+def _checkin_line(check_in: CheckIn) -> str:
+    if not check_in.complete:
+        state = t("history.state_incomplete")
+    else:
+        state = t("checkin.verdict_ok" if check_in.compliant else "checkin.verdict_not_ok")
+    late = t("checkin.late") if check_in.late else ""
+    return t("history.checkin", start=day(check_in.period_start), state=state, late=late)

@@ -1,0 +1,30 @@
+"""Scheduled job: the weekly check-in form to participants who have not answered yet."""
+
+from __future__ import annotations
+
+from bot.services import campaigns, checkins, notify
+from bot.services.campaigns import period_of
+from bot.services.checkin_views import prompt_reply
+from jobs.base import JobContext
+
+
+async def run(ctx: JobContext) -> int:
+    """Queue the form per participant without a complete check-in; returns how many."""
+    sent = 0
+    for campaign in await campaigns.running_campaigns(ctx.session, now=ctx.now):
+        period = period_of(campaign, ctx.now)
+        done = await checkins.answered_ids(
+            ctx.session, campaign_id=campaign.id, period_start=period.start
+        )
+        people = {p.id for p in await campaigns.participants(ctx.session, campaign=campaign)}
+        for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
+            if recipient.person_id in people and recipient.person_id not in done:
+                sent += await notify.send(
+                    ctx.session,
+                    to=recipient,
+                    replies=[prompt_reply(campaign, period)],
+                    key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
+                    now=ctx.now,
+                    not_before=ctx.not_before,
+                )
+    return sent
