@@ -1,0 +1,1 @@
+"""Benchmarks: each prints JSON; results are summarised in BENCHMARKS.md."""

@@ -1,0 +1,136 @@
+"""Delivery and read figures of an announcement: overall, per unit, and as .xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.db.models import (
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStatus,
+    Outbox,
+    OutboxStatus,
+    Person,
+    Unit,
+)
+from bot.services.exports import write_xlsx, xlsx_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts for a set of recipients."""
+
+    label: str
+    recipients: int
+    unreachable: int
+    delivered: int
+    failed: int
+    pending: int
+    read: int
+
+    @property
+    def delivery_rate(self) -> float:
+        """Delivered share of all recipients."""
+        return self.delivered / self.recipients if self.recipients else 0.0
+
+    @property
+    def read_rate(self) -> float:
+        """Read share of delivered copies."""
+        return self.read / self.delivered if self.delivered else 0.0
+
+
+def _columns() -> tuple[ColumnElement[int], ...]:
+    """recipients, unreachable, delivered, failed, pending, read."""
+    status = Outbox.status
+    return (
+        func.count(BroadcastRecipient.id),
+        func.count(BroadcastRecipient.id).filter(BroadcastRecipient.reachable.is_(False)),
+        func.count(BroadcastRecipient.id).filter(status == OutboxStatus.SENT),
+        func.count(BroadcastRecipient.id).filter(
+            status.in_([OutboxStatus.FAILED, OutboxStatus.BLOCKED, OutboxStatus.CANCELLED])
+        ),
+        func.count(BroadcastRecipient.id).filter(
+            status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+        ),
+        func.count(BroadcastRecipient.read_at),
+    )
+
+
+async def progress(session: AsyncSession, *, broadcast_id: int) -> Tally:
+    """The whole announcement."""
+    query = (
+        select(*_columns())
+        .outerjoin(Outbox, BroadcastRecipient.outbox_id == Outbox.id)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id)
+    )
+    return Tally("", *(await session.execute(query)).one())
+
+
+async def by_unit(session: AsyncSession, *, broadcast_id: int) -> list[Tally]:
+    """One line per unit of the recipients (their own unit), by unit path."""
+    query = (
+        select(Unit.path, *_columns())
+        .join(Unit, BroadcastRecipient.unit_id == Unit.id)
+        .outerjoin(Outbox, BroadcastRecipient.outbox_id == Outbox.id)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id)
+        .group_by(Unit.path)
+        .order_by(Unit.path)
+    )
+    return [Tally(*row) for row in (await session.execute(query)).all()]
+
+
+async def finish_if_done(session: AsyncSession, *, broadcast: Broadcast) -> bool:
+    """Mark a sending announcement done once no copy is waiting."""
+    tally = await progress(session, broadcast_id=broadcast.id)
+    if broadcast.status == BroadcastStatus.SENDING and tally.pending == 0:
+        broadcast.status = BroadcastStatus.DONE
+        return True
+    return False
+
+
+async def export(session: AsyncSession, *, broadcast_id: int, path: Path) -> int:
+    """Per-person sheet (unit, delivered, read) written to `path`; returns the row count."""
+    rows = await _people_rows(session, broadcast_id)
+    write_xlsx(path, title="Thông báo", header=HEADER, rows=rows)
+    return len(rows)
+
+
+async def export_bytes(session: AsyncSession, *, broadcast_id: int) -> bytes:
+    """The same sheet in memory, to send in chat."""
+    rows = await _people_rows(session, broadcast_id)
+    return xlsx_bytes(title="Thông báo", header=HEADER, rows=rows)
+
+
+HEADER = ["Đơn vị", "Mã NV", "Họ tên", "Trạng thái gửi", "Đã đọc"]
+
+
+async def _people_rows(session: AsyncSession, broadcast_id: int) -> list[list[str]]:
+    """One row per recipient."""
+    state = case((Outbox.status.is_(None), "chưa liên kết"), else_=Outbox.status)
+    query = (
+        select(Unit.path, Person.employee_code, Person.full_name, state, BroadcastRecipient.read_at)
+        .join(Person, BroadcastRecipient.person_id == Person.id)
+        .join(Unit, BroadcastRecipient.unit_id == Unit.id)
+        .outerjoin(Outbox, BroadcastRecipient.outbox_id == Outbox.id)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id)
+        .order_by(Unit.path, Person.full_name)
+    )
+    return [
+        [unit, code, name, _STATE.get(str(status), str(status)), "có" if read else "chưa"]
+        for unit, code, name, status, read in (await session.execute(query)).all()
+    ]
+
+
+_STATE = {
+    "sent": "đã gửi",
+    "pending": "đang chờ",
+    "sending": "đang gửi",
+    "failed": "lỗi",
+    "blocked": "đã chặn bot",
+    "cancelled": "đã hủy",
+}
