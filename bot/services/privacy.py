@@ -1,0 +1,77 @@
+"""One person's data: export it all, or forget it (delete the person and what points at them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, inspect, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    BroadcastRecipient,
+    ChannelAccount,
+    CheckIn,
+    InviteAttempt,
+    Nudge,
+    Outbox,
+    Person,
+    QuizCard,
+    QuizDelivery,
+    Registration,
+    ReminderDelivery,
+    ViolationReport,
+)
+
+OWNED = (
+    ChannelAccount, Registration, CheckIn, ViolationReport, QuizDelivery, QuizCard,
+    ReminderDelivery, BroadcastRecipient, Nudge,
+)  # fmt: skip
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    """A model row as JSON-friendly values."""
+    values = {}
+    for column in inspect(obj).mapper.column_attrs:
+        value = getattr(obj, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
+    return values
+
+
+async def export_person(session: AsyncSession, *, person: Person) -> dict[str, Any]:
+    """Everything stored about one person, by table."""
+    data: dict[str, Any] = {"person": _row(person)}
+    for model in OWNED:
+        rows = await session.execute(select(model).where(model.person_id == person.id))
+        data[model.__tablename__] = [_row(r) for r in rows.scalars()]
+    return data
+
+
+async def forget_person(session: AsyncSession, *, person: Person) -> int:
+    """Delete the person, their rows, their queued messages and their chat identities."""
+    accounts = (
+        (await session.execute(select(ChannelAccount).where(ChannelAccount.person_id == person.id)))
+        .scalars()
+        .all()
+    )
+    deleted = 0
+    for account in accounts:
+        result = await session.execute(
+            delete(Outbox).where(
+                Outbox.channel == account.channel,
+                or_(Outbox.account_id == account.id, Outbox.chat_id == account.chat_id),
+            )
+        )
+        deleted += result.rowcount
+        await session.execute(
+            delete(InviteAttempt).where(
+                InviteAttempt.channel == account.channel,
+                InviteAttempt.platform_user_id == account.platform_user_id,
+            )
+        )
+    for model in OWNED:
+        result = await session.execute(delete(model).where(model.person_id == person.id))
+        deleted += result.rowcount
+    await session.delete(person)
+    await session.flush()
+    return deleted + 1
