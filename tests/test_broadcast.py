@@ -184,3 +184,38 @@ async def test_scheduled_send_cancel_and_stop_midway(org_on_telegram, clock):
         )
     assert states == {OutboxStatus.CANCELLED}
     assert await admin.say("/thongbao @01/01/2020 08:00 cũ") == t("broadcast.past")
+
+
+async def test_progress_line_is_posted_then_edited_then_closed(org_on_telegram, clock):
+    sessionmaker = org_on_telegram
+    router = router_for(sessionmaker, clock)
+    people = await chats(sessionmaker, clock, router, ("AD1", "NV1", "NV2"))
+    admin = people["AD1"]
+    await admin.say("/thongbao Tiến độ")
+    await press(admin, "bc:1:send")
+
+    async def tick() -> list[Outbox]:
+        async with sessionmaker() as session, session.begin():
+            await broadcasts.tick(session, now=clock())
+        async with sessionmaker() as session:
+            query = select(Outbox).where(Outbox.dedupe_key.like("bcp:%")).order_by(Outbox.id)
+            return list((await session.execute(query)).scalars())
+
+    async def deliver(condition) -> None:
+        async with sessionmaker() as session, session.begin():
+            for row in (await session.execute(select(Outbox).where(condition))).scalars():
+                row.status, row.platform_message_id = OutboxStatus.SENT, f"m{row.id}"
+
+    first = await tick()
+    assert [r.payload["text"] for r in first] == [
+        "Thông báo số 1: đã gửi 0/3, lỗi 0, đang chờ 3; đã đọc 0."
+    ]
+    assert [r.id for r in await tick()] == [first[0].id]  # nothing changed: nothing new
+    await deliver(Outbox.id == first[0].id)
+    await deliver(Outbox.dedupe_key == f"bc1:p{people['NV1'].person_id}:0")
+    edited = (await tick())[-1]
+    assert edited.payload["extra"] == {"edit_message_id": f"m{first[0].id}"}
+    assert edited.payload["text"].startswith("Thông báo số 1: đã gửi 1/3")
+    await deliver(Outbox.dedupe_key.like("bc1:%"))
+    done = (await tick())[-1]
+    assert done.payload["text"].startswith("Đã gửi xong thông báo số 1.")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import ChannelAccount, OutboxStatus, QuizDelivery
+from bot.db.models import ChannelAccount, CheckIn, OutboxStatus, QuizDelivery
 from bot.runtime import Runtime, StartupError
-from bot.services import org
+from bot.services import campaigns, org
 from bot.settings import load_settings
 from tests.channels.zalo_support import (
     correct_number,
@@ -245,3 +246,29 @@ async def test_a_refused_token_stops_the_start_with_a_clear_message(database_url
             await runtime.start()
     finally:
         await runtime.stop()
+
+
+async def test_a_weekly_check_in_by_numbers(bot, api):
+    async with bot.app.sessionmaker() as session, session.begin():
+        root = await org.find_unit(session, path="Sở A")
+        await campaigns.create_campaign(
+            session,
+            name="Thi đua",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2027, 12, 31),
+            units=[root],
+            timezone="Asia/Ho_Chi_Minh",
+            now=bot.app.router.now(),
+        )
+    await join(bot, api, "u1", "NV1")
+
+    form = await say(bot, api, "u1", "/baocaotuan")
+    assert "1. Tôi chấp hành đầy đủ" in form and "2. Trả lời từng câu" in form
+    first = await say(bot, api, "u1", "2")
+    assert first.startswith("Câu 1/3") and "1. Có" in first and "2. Không" in first
+    for _ in range(3):
+        last = await say(bot, api, "u1", "1")
+    assert "chấp hành đầy đủ" in last
+    async with bot.app.sessionmaker() as session:
+        (check_in,) = (await session.execute(select(CheckIn))).scalars().all()
+    assert (check_in.complete, check_in.compliant) == (True, True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from bot.app import utc_now
 from bot.db.models import AccountStatus, ChannelAccount, OutboxStatus, ZaloOaToken
 from bot.runtime import Runtime, StartupError
-from bot.services import org, reach
+from bot.services import broadcast, campaigns, org, reach
 from bot.settings import load_settings
 from tests.channels.zalo_support import (
     correct_number,
@@ -286,3 +287,35 @@ async def test_without_any_refresh_token_the_start_says_what_to_set(database_url
     finally:
         await runtime.stop()
     assert api.token_calls == []
+
+
+async def test_check_in_by_button_and_receive_an_announcement(oa):
+    async with oa.runtime.app.sessionmaker() as session, session.begin():
+        root = await org.find_unit(session, path="Sở A")
+        await campaigns.create_campaign(
+            session,
+            name="Thi đua",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2027, 12, 31),
+            units=[root],
+            timezone="Asia/Ho_Chi_Minh",
+            now=oa.runtime.app.router.now(),
+        )
+        draft = await broadcast.create(
+            session, text="Họp giao ban ATGT lúc 14:00", now=oa.runtime.app.router.now()
+        )
+    await oa.join("NV1")
+
+    form = await oa.say("/baocaotuan")
+    all_fine = oa.api.buttons(USER)[0]
+    assert "Báo cáo tuần" in form and all_fine["title"].startswith("1. Tôi chấp hành")
+    assert "chấp hành đầy đủ" in await oa.say(all_fine["payload"])
+
+    async with oa.runtime.app.sessionmaker() as session, session.begin():
+        draft = await session.merge(draft)
+        assert await broadcast.start(session, broadcast=draft, now=oa.runtime.app.router.now()) == 1
+    oa.runtime.senders["zalo_oa"].wake()
+    await until(lambda: any("📢 Thông báo" in text for text in oa.api.texts(USER)))
+    await settled(oa.runtime, "zalo_oa")
+    (read,) = oa.api.buttons(USER)
+    assert await oa.say(read["payload"]) == "Cảm ơn bạn đã đọc thông báo."
