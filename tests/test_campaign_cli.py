@@ -9,7 +9,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.db.models import Outbox
+from bot.db.models import Campaign, Outbox
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import org
 from tests.harness import ROSTER
@@ -99,3 +99,49 @@ def test_create_list_and_announce(database_url, tmp_path):
     assert "Đã xếp 0 lời mời" in announced_again.output
     (text,) = asyncio.run(outbox_texts(database_url))
     assert "Thi đua 2027" in text
+
+
+def test_custom_form_due_time_and_limits(database_url, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    run(database_url, "org", "import", str(roster))
+    form = tmp_path / "form.yaml"
+    form.write_text(
+        "- {key: helmet, text: Tôi luôn đội mũ bảo hiểm.}\n"
+        "- {key: phone, text: Tôi không dùng điện thoại khi lái.}\n",
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- {key: helmet}\n", encoding="utf-8")
+    base = [
+        "campaign",
+        "create",
+        "--name",
+        "X",
+        "--from",
+        "01/01/2027",
+        "--to",
+        "31/12/2027",
+        "--unit",
+        "Sở A",
+    ]
+
+    created = run(database_url, *base, "--form", str(form), "--due", "T5 12:00", "--nudges", "2")
+    bad_form = run(database_url, *base, "--form", str(broken))
+    bad_due = run(database_url, *base, "--due", "thứ hai")
+
+    assert created.exit_code == 0, created.output
+    assert bad_form.exit_code == 1 and "broken.yaml: câu hỏi thứ 1" in bad_form.output
+    assert bad_due.exit_code == 2 and "T6 17:00" in bad_due.output
+    campaign = asyncio.run(_campaign(database_url))
+    assert [q["key"] for q in campaign.form] == ["helmet", "phone"]
+    assert (campaign.due_weekday, campaign.due_time, campaign.nudge_limit) == (3, "12:00", 2)
+
+
+async def _campaign(database_url: str) -> Campaign:
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as session:
+        found = (await session.execute(select(Campaign))).scalars().all()
+    await engine.dispose()
+    assert len(found) == 1
+    return found[0]
