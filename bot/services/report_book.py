@@ -1,0 +1,175 @@
+"""Report workbooks: a summary sheet, units (each with its sub-units) and people, ranked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.texts import t
+from bot.db.models import Campaign
+from bot.services.checkin_views import day
+from bot.services.exports import Sheet, workbook_bytes
+from bot.services.report_people import PersonRow
+from bot.services.report_tree import Counts, Tree, pct, ranks
+from bot.services.report_window import Window
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """What a report workbook is made of."""
+
+    campaign: Campaign
+    window: Window
+    tree: Tree
+    units: list[int]  # participating units in scope, path order
+    scope: int | None
+    rows: Sequence[PersonRow]
+    generated: datetime
+
+    @property
+    def label(self) -> str:
+        """The scope's path, or 'whole organisation'."""
+        return self.tree.nodes[self.scope].path if self.scope is not None else t("digest.whole_org")
+
+
+def unit_totals(book: Book) -> dict[int, Counts]:
+    """Per unit, its people's figures with everything below it."""
+    own: dict[int, Counts] = {}
+    for row in book.rows:
+        c = own.setdefault(row.unit_id, Counts())
+        c.people += 1
+        c.registered += row.registered_on is not None
+        c.quiz_people += row.answered > 0
+        for name in _SHARED:
+            setattr(c, name, getattr(c, name) + getattr(row, name))
+    return book.tree.rollup(own, set(book.units))
+
+
+_SHARED = (
+    "reported compliant late violations answered correct reminders acknowledged delivered read"
+).split()
+
+
+def person_key(row: PersonRow) -> tuple[int, ...]:
+    """Registered, weeks reported, correct answers, reminders acknowledged, announcements read."""
+    return (row.registered_on is not None, row.reported, row.correct, row.acknowledged, row.read)
+
+
+def workbook(book: Book, *, ranked: bool) -> bytes:
+    """Summary, units and people sheets; `ranked` sorts for emulation, else by unit path."""
+    totals = unit_totals(book)
+    return workbook_bytes(
+        [_summary(book, totals), _units(book, totals, ranked), _people(book, ranked)]
+    )
+
+
+def _summary(book: Book, totals: dict[int, Counts]) -> Sheet:
+    """Key figures of the whole scope."""
+    c = Counts()
+    for top in _tops(book):
+        c.add(totals[top])
+    tz = ZoneInfo(book.campaign.timezone)
+    rows: list[tuple[str, Any]] = [
+        (t("report.summary_campaign"), book.campaign.name),
+        (t("report.summary_scope"), book.label),
+        (t("report.summary_days"), f"{day(book.window.first)} – {day(book.window.last)}"),
+        (t("report.summary_generated"), f"{book.generated.astimezone(tz):%H:%M %d/%m/%Y}"),
+        (t("report.summary_weeks"), book.window.weeks),
+        (t("report.summary_units"), sum(1 for u in book.units if totals[u].people)),
+        (t("report.summary_people"), c.people),
+        (t("report.summary_registered"), f"{c.registered}/{c.people}"),
+        (t("report.summary_reported"), pct(c.reported, c.people * book.window.weeks)),
+        (t("report.summary_compliant"), pct(c.compliant, c.reported)),
+        (t("report.summary_violations"), c.violations),
+        (t("report.summary_quiz"), f"{c.correct}/{c.answered}"),
+        (t("report.summary_acks"), f"{c.acknowledged}/{c.reminders}"),
+        (t("report.summary_reads"), f"{c.read}/{c.delivered}"),
+        (t("report.summary_order"), t("report.order_text")),
+    ]
+    return Sheet(t("report.sheet_summary"), t("report.summary_header").split("|"), rows)
+
+
+def _tops(book: Book) -> list[int]:
+    """The highest units of the scope that take part."""
+    if book.scope is not None:
+        return [book.scope]
+    chosen = set(book.units)
+    return [u for u in book.units if book.tree.nodes[u].parent_id not in chosen]
+
+
+def _units(book: Book, totals: dict[int, Counts], ranked: bool) -> Sheet:
+    """One row per unit with people (figures include sub-units)."""
+    shown = [u for u in book.units if totals[u].people]
+    rank: dict[int, int] = {}
+    parents = {book.tree.nodes[u].parent_id for u in shown}
+    for parent in parents:
+        rank.update(ranks([u for u in shown if book.tree.nodes[u].parent_id == parent], totals))
+    if ranked:
+        nodes = book.tree.nodes
+        parent_path = {u: nodes[p].path if (p := nodes[u].parent_id) else "" for u in shown}
+        shown.sort(key=lambda u: (nodes[u].depth, parent_path[u], rank[u], nodes[u].path))
+    weeks = book.window.weeks
+    rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks) for u in shown]
+    return Sheet(t("report.sheet_units"), t("report.units_header").split("|"), rows)
+
+
+def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int) -> list[Any]:
+    node = tree.nodes[unit_id]
+    return [
+        rank,
+        node.path,
+        node.depth + 1,
+        c.people,
+        c.registered,
+        c.reported,
+        pct(c.reported, c.people * weeks),
+        pct(c.compliant, c.reported),
+        c.late,
+        c.violations,
+        c.quiz_people,
+        c.answered,
+        c.correct,
+        pct(c.correct, c.answered),
+        pct(c.acknowledged, c.reminders),
+        pct(c.read, c.delivered),
+    ]
+
+
+def _people(book: Book, ranked: bool) -> Sheet:
+    """One row per person; ranks are competition ranks on `person_key`."""
+    order = sorted(book.rows, key=person_key, reverse=True)
+    rank: dict[int, int] = {}
+    for position, row in enumerate(order, start=1):
+        before = order[position - 2] if position > 1 else None
+        same = before is not None and person_key(before) == person_key(row)
+        rank[row.person_id] = rank[before.person_id] if same and before else position
+    rows = order if ranked else list(book.rows)
+    weeks = book.window.weeks
+    data = [_person_row(rank[r.person_id], r, weeks) for r in rows]
+    return Sheet(t("report.sheet_people"), t("report.people_header").split("|"), data)
+
+
+def _person_row(rank: int, r: PersonRow, weeks: int) -> list[Any]:
+    return [
+        rank,
+        r.path,
+        r.code,
+        r.name,
+        day(r.registered_on) if r.registered_on else "",
+        r.reported,
+        weeks,
+        pct(r.reported, weeks),
+        r.compliant,
+        r.late,
+        r.violations,
+        r.answered,
+        r.correct,
+        pct(r.correct, r.answered),
+        r.reminders,
+        r.acknowledged,
+        r.delivered,
+        r.read,
+    ]
