@@ -20,6 +20,7 @@ from bot.core.texts import ROLE_LABELS, t
 from bot.db.migrate import upgrade_database
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services.demo import DEMO_EXAMPLES, seed_demo
+from bot.services.plans.llm import rephraser_from
 from bot.settings import Settings
 from handlers import ROUTES
 
@@ -54,6 +55,8 @@ def bot_config(settings: Settings) -> BotConfig:
         bot_username=settings.telegram_bot_username,
         invite_ttl_days=settings.invite_ttl_days,
         timezone=settings.timezone,
+        manager_broadcast=settings.manager_broadcast,
+        rephrase=rephraser_from(settings.llm_url, settings.llm_model, settings.llm_api_key),
     )
 
 
@@ -110,6 +113,7 @@ async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
                 examples=", ".join(f"/as {code}" for code in DEMO_EXAMPLES),
             )
         stdout.write(banner + "\n")
+        stdout.write(t("qa.demo_hint") + "\n")
         await console.run()
     finally:
         await app.close()

@@ -10,18 +10,25 @@ from urllib.parse import urlparse
 from sqlalchemy import text
 
 from bot.app import App, Clock, build_app, utc_now
+from bot.channels.delivery import Transport
 from bot.channels.pacing import Pacer
 from bot.channels.sender import Sender
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramTransport
 from bot.channels.telegram_app import TelegramChannel, WebhookConfig
+from bot.channels.zalo_bot import ZaloBotError
+from bot.channels.zalo_bot_app import ZaloBotChannel
+from bot.channels.zalo_oa_app import ZaloOaChannel
+from bot.channels.zalo_oa_token import TokenError
 from bot.core.router import command_menu
 from bot.core.texts import t
 from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
 from bot.scheduling import Scheduler
 from bot.services.notify import QuietHours
+from bot.services.plans.index import load_index
 from bot.settings import Settings
+from bot.zalo_runtime import zalo_bot, zalo_oa
 from handlers import ROUTES
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ class Runtime:
         self.senders: dict[str, Sender] = {}
         self.app: App = build_app(settings, clock, on_enqueued=self._wake)
         self.telegram: TelegramChannel | None = None
+        self.zalo_bot: ZaloBotChannel | None = None
+        self.zalo_oa: ZaloOaChannel | None = None
         self.scheduler = Scheduler(
             self.app.sessionmaker,
             self.app.content,
@@ -59,10 +68,53 @@ class Runtime:
             sender.wake()
 
     async def start(self) -> None:
-        """Check the database, then start channels and senders."""
+        """Check the database, warm the Q&A index, then start channels and senders."""
         await self._check_schema()
-        if self.settings.telegram_token is None:
+        async with self.app.sessionmaker() as session:
+            # Built here, not inside the first question's transaction (seconds at 200 plans).
+            await load_index(session, content=self.app.content)
+        settings = self.settings
+        if settings.telegram_token is None and not self._zalo_configured():
             raise StartupError(t("run.no_channel"))
+        if settings.telegram_token is not None:
+            await self._start_telegram()
+        if settings.zalo_bot_token is not None:
+            await self._start_zalo_bot()
+        if settings.zalo_oa_enabled:
+            await self._start_zalo_oa()
+        await self.scheduler.start()
+
+    def _zalo_configured(self) -> bool:
+        return self.settings.zalo_bot_token is not None or self.settings.zalo_oa_enabled
+
+    def _add_sender(self, transport: Transport, rate: float, chat_interval: float) -> None:
+        """A paced sender draining one channel's outbox."""
+        pacer = Pacer(rate=rate, chat_interval=chat_interval, group_interval=chat_interval)
+        sender = Sender(self.app.sessionmaker, transport, pacer, clock=self.app.router.now)
+        self.senders[transport.channel] = sender
+        self._tasks.append(asyncio.create_task(sender.run()))
+
+    async def _start_zalo_bot(self) -> None:
+        self.zalo_bot, transport = zalo_bot(
+            self.settings, self.app, health=self.healthy, wake=self._wake_all
+        )
+        try:
+            await self.zalo_bot.start()
+        except ZaloBotError as exc:
+            raise StartupError(t("zalo.bot_refused", error=exc)) from None
+        self._add_sender(transport, self.settings.zalo_bot_rate, self.settings.zalo_chat_interval)
+
+    async def _start_zalo_oa(self) -> None:
+        self.zalo_oa, transport = zalo_oa(
+            self.settings, self.app, health=self.healthy, wake=self._wake_all
+        )
+        try:
+            await self.zalo_oa.start()
+        except TokenError as exc:
+            raise StartupError(t("zalo.oa_refused", error=exc)) from None
+        self._add_sender(transport, self.settings.zalo_oa_rate, self.settings.zalo_chat_interval)
+
+    async def _start_telegram(self) -> None:
         self.telegram = self._telegram_channel()
         await self.telegram.start()
         sender = Sender(
@@ -77,13 +129,15 @@ class Runtime:
         )
         self.senders[TELEGRAM] = sender
         self._tasks.append(asyncio.create_task(sender.run()))
-        await self.scheduler.start()
 
     async def stop(self) -> None:
         """Stop receiving first, then let senders finish what they hold, then disconnect."""
         self.scheduler.shutdown()
         if self.telegram is not None:
             await self.telegram.stop_receiving()
+        for zalo in (self.zalo_bot, self.zalo_oa):
+            if zalo is not None:
+                await zalo.stop_receiving()
         for sender in self.senders.values():
             await sender.stop()
         for task in self._tasks:
@@ -91,6 +145,9 @@ class Runtime:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.telegram is not None:
             await self.telegram.close()
+        for zalo in (self.zalo_bot, self.zalo_oa):
+            if zalo is not None:
+                await zalo.close()
         await self.app.close()
 
     async def _check_schema(self) -> None:

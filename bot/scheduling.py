@@ -23,13 +23,15 @@ from bot.content import Content
 from bot.db.models import Schedule
 from bot.services import schedules
 from bot.services.notify import QuietHours
-from jobs import JOBS
+from jobs import JOBS, broadcasts
 from jobs.base import JobContext
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "schedule-"
 SYNC_JOB = "schedules-sync"
 SYNC_EVERY_SECONDS = 30
+BROADCAST_JOB = "broadcasts"
+BROADCAST_EVERY_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,14 @@ class Scheduler:
         await self.rebuild()
         # Edits from chat (/lich) or another process (atgt jobs set) are picked up here.
         self.aps.add_job(self.sync, "interval", seconds=SYNC_EVERY_SECONDS, id=SYNC_JOB)
+        self.aps.add_job(
+            self.tick_broadcasts,
+            "interval",
+            seconds=BROADCAST_EVERY_SECONDS,
+            id=BROADCAST_JOB,
+            coalesce=True,
+            max_instances=1,
+        )
         self.aps.start()
         return missed
 
@@ -157,6 +167,14 @@ class Scheduler:
         self._on_enqueued()
         log.info("schedule %s fired: %d messages queued", schedule.name, run.recipients)
         return Outcome(schedule_id, occurrence, "sent", run.recipients)
+
+    async def tick_broadcasts(self) -> int:
+        """Start due announcements and report their progress (idempotent by outbox keys)."""
+        async with self._sessionmaker() as session, session.begin():
+            queued = await broadcasts.tick(session, now=self._clock())
+        if queued:
+            self._on_enqueued()
+        return queued
 
     async def run_now(self, schedule_id: int) -> Outcome:
         """`atgt jobs run ID`: one extra occurrence now, even on a holiday."""

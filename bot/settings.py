@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_URL = "https://bot-api.zaloplatforms.com/bot"
+DEFAULT_ZALO_OA_API_URL = "https://openapi.zalo.me"
+DEFAULT_ZALO_OA_OAUTH_URL = "https://oauth.zaloapp.com/v4/oa/access_token"
 
 
 class SettingsError(Exception):
@@ -42,10 +44,35 @@ class Settings(BaseSettings):
     telegram_group_per_minute: int = Field(default=20, ge=1)
     zalo_bot_token: SecretStr | None = None
     zalo_bot_api_url: str = DEFAULT_ZALO_BOT_API_URL
+    zalo_bot_webhook_url: str | None = None
+    zalo_bot_webhook_secret: SecretStr | None = None
+    zalo_bot_webhook_port: int = Field(default=8081, ge=1, le=65535)
+    zalo_bot_rate: float = Field(default=5.0, gt=0, le=100)
+    # Seconds all sends of a Zalo channel pause after "quota exceeded" (no retry-after given).
+    zalo_quota_pause: float = Field(default=3600.0, ge=1)
+    zalo_oa_app_id: str | None = None
+    zalo_oa_secret_key: SecretStr | None = None
+    # The "OA Secret Key" that signs webhooks; the app secret key when not set.
+    zalo_oa_webhook_secret: SecretStr | None = None
+    # Only read while the database holds no token, or when it changes (a new grant).
+    zalo_oa_refresh_token: SecretStr | None = None
+    zalo_oa_id: str | None = None
+    zalo_oa_api_url: str = DEFAULT_ZALO_OA_API_URL
+    zalo_oa_oauth_url: str = DEFAULT_ZALO_OA_OAUTH_URL
+    zalo_oa_webhook_path: str = "/zalo-oa"
+    zalo_oa_webhook_port: int = Field(default=8082, ge=1, le=65535)
+    zalo_oa_rate: float = Field(default=20.0, gt=0, le=60)
+    zalo_chat_interval: float = Field(default=1.0, ge=0)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     content_dirs: list[Path] = Field(default_factory=list)
     quiet_hours: str = "21:00-06:30"
+    manager_broadcast: bool = False
     log_level: str = "INFO"
+    # Optional LLM that rewords plan answers (OpenAI-compatible chat completions); off unless
+    # both the URL (e.g. https://api.openai.com/v1) and the model are set.
+    llm_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -81,6 +108,26 @@ class Settings(BaseSettings):
             raise ValueError("ATGT_TELEGRAM_WEBHOOK_SECRET là bắt buộc khi dùng webhook")
         return self
 
+    @field_validator("zalo_bot_webhook_secret")
+    @classmethod
+    def _zalo_secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError("8-256 ký tự")
+        return value
+
+    @model_validator(mode="after")
+    def _zalo_pairs(self) -> Settings:
+        if self.zalo_bot_webhook_url and self.zalo_bot_webhook_secret is None:
+            raise ValueError("ATGT_ZALO_BOT_WEBHOOK_SECRET là bắt buộc khi dùng webhook")
+        if bool(self.zalo_oa_app_id) != (self.zalo_oa_secret_key is not None):
+            raise ValueError("ATGT_ZALO_OA_APP_ID và ATGT_ZALO_OA_SECRET_KEY phải đi cùng nhau")
+        return self
+
+    @property
+    def zalo_oa_enabled(self) -> bool:
+        """The OA channel runs when its app id and secret key are set."""
+        return bool(self.zalo_oa_app_id) and self.zalo_oa_secret_key is not None
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
@@ -89,6 +136,8 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every secret in clear, for log redaction only."""
         secrets = [self.telegram_token, self.telegram_webhook_secret, self.zalo_bot_token]
+        secrets += [self.zalo_bot_webhook_secret, self.zalo_oa_secret_key]
+        secrets += [self.zalo_oa_webhook_secret, self.zalo_oa_refresh_token, self.llm_api_key]
         values = [s.get_secret_value() for s in secrets if s is not None]
         password = make_url(self.database_url).password
         return values + ([str(password)] if password else [])

@@ -5,7 +5,13 @@ from __future__ import annotations
 from bot.core.messages import Reply
 from bot.core.router import Context, command_menu
 from bot.core.texts import t
-from bot.services.invites import looks_like_code, redeem_invite
+from bot.services.invites import (
+    InviteRefused,
+    looks_like_code,
+    record_failure,
+    redeem_invite,
+    too_many_attempts,
+)
 
 
 async def start(ctx: Context) -> list[Reply]:
@@ -30,16 +36,26 @@ async def code_message(ctx: Context) -> list[Reply]:
 
 
 async def _redeem(ctx: Context, code: str) -> list[Reply]:
-    incoming = ctx.incoming
-    account = await redeem_invite(
-        ctx.session,
-        code=code,
-        channel=incoming.channel,
-        user_id=incoming.user_id,
-        chat_id=incoming.chat_id,
-        now=ctx.now,
-        timezone=ctx.config.timezone,
+    """Link, or explain why not; refused codes count toward a per-sender limit."""
+    incoming, sender = (
+        ctx.incoming,
+        {"channel": ctx.incoming.channel, "user_id": ctx.incoming.user_id},
     )
+    if await too_many_attempts(ctx.session, now=ctx.now, **sender):
+        return [Reply(t("onboarding.too_many"))]
+    try:
+        account = await redeem_invite(
+            ctx.session,
+            code=code,
+            channel=incoming.channel,
+            user_id=incoming.user_id,
+            chat_id=incoming.chat_id,
+            now=ctx.now,
+            timezone=ctx.config.timezone,
+        )
+    except InviteRefused as refused:
+        record_failure(ctx.session, now=ctx.now, **sender)
+        return [Reply(refused.message)]
     person = account.person
     menu = command_menu(ctx.routes, person.role, incoming.channel)
     return [Reply(t("onboarding.welcome", name=person.full_name, unit=person.unit.path), menu=menu)]

@@ -36,6 +36,7 @@ class Chat:
         self.user_id = user_id
         self.channel = channel
         self.last: list[Reply] = []
+        self.person_id: int | None = None
 
     def incoming(self, kind: Kind, *, event_id: str | None = None, **fields: object) -> Incoming:
         """An event from this user, with a fresh id unless one is given."""
@@ -110,11 +111,13 @@ async def linked_chat(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
     code: str,
+    channel: str = "test",
 ) -> Chat:
     """A chat already onboarded as the person `code` (user id = the code)."""
-    chat = Chat(router, user_id=f"tg-{code}")
+    chat = Chat(router, user_id=f"tg-{code}", channel=channel)
     secret = await issue_invite(sessionmaker, clock, code)
     await chat.say(f"/start {secret}")
+    chat.person_id = (await get_person(sessionmaker, code)).id
     return chat
 
 

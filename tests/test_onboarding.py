@@ -121,3 +121,21 @@ async def test_inactive_person_cannot_use_the_bot(sessionmaker, clock, tmp_path)
         await session.execute(update(Person).values(active=False))
 
     assert await chat.say("/me") == t("onboarding.inactive")
+
+
+async def test_wrong_codes_are_rate_limited_per_sender(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    guesser = Chat(router, user_id="guesser")
+    good = await issue_invite(sessionmaker, clock, "NV1")
+
+    answers = [await guesser.say(f"/start 2345678923{n:03d}") for n in range(5)]
+    blocked = await guesser.say(f"/start {good}")
+    other_user = await Chat(router, user_id="someone-else").say("/start 2345678923999")
+    clock.advance(hours=1, seconds=1)
+    later = await guesser.say(f"/start {good}")
+
+    assert answers == [t("onboarding.code_wrong")] * 5
+    assert blocked == t("onboarding.too_many")  # even the right code waits out the window
+    assert other_user == t("onboarding.code_wrong")
+    assert "Xin chào Nhân Viên Một" in later

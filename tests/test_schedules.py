@@ -104,12 +104,22 @@ async def test_a_week_with_a_holiday_and_a_restart(sessionmaker, clock, org_read
 
     assert monday_to_wednesday == [
         "Mon 07:30 sent",
+        "Mon 07:30 sent",  # the weekly digest: no campaign, so nothing is queued
         "Tue 07:30 skipped",
         "Tue 10:00 skipped",
         "Wed 07:30 sent",
     ]
     assert again.status == "duplicate"
-    assert rest == ["Thu 07:30 sent", "Thu 10:00 sent", "Fri 07:30 sent"]
+    # The check-in form and nudges fire too; no campaign is running here, so they send nothing.
+    assert rest == [
+        "Thu 07:30 sent",
+        "Thu 10:00 sent",
+        "Fri 07:30 sent",
+        "Fri 08:00 sent",
+        "Fri 15:00 sent",
+        "Sat 15:00 sent",
+        "Sun 15:00 sent",
+    ]
     expected = [
         ("Fri 27", "nhắc"),
         ("Mon 23", "nhắc"),
@@ -185,7 +195,15 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
     finally:
         scheduler.shutdown()
 
-    assert set(jobs) == {"schedule-1", "schedule-2", "schedules-sync"}
+    assert set(jobs) == {
+        "schedule-1",
+        "schedule-2",
+        "schedule-3",
+        "schedule-4",
+        "schedule-5",
+        "schedules-sync",
+        "broadcasts",
+    }
     assert "day_of_week='mon-fri', hour='7', minute='30'" in str(jobs["schedule-1"].trigger)
     assert refused == "Bạn không có quyền dùng chức năng này."
     assert "1. nhac-nho (nhắc nhở): T2-T6 lúc 07:30" in listing
@@ -193,5 +211,12 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
     assert "đang tắt" in off
     assert "không hợp lệ" in bad
     assert changed
-    assert set(rebuilt) == {"schedule-2", "schedules-sync"}
+    assert set(rebuilt) == {
+        "schedule-2",
+        "schedule-3",
+        "schedule-4",
+        "schedule-5",
+        "schedules-sync",
+        "broadcasts",
+    }
     assert "day_of_week='wed', hour='9', minute='5'" in str(rebuilt["schedule-2"].trigger)

@@ -94,9 +94,6 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("check_in", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_check_in_campaign_period", ["campaign_id", "period_start"], unique=False
-        )
         batch_op.create_index(batch_op.f("ix_check_in_person_id"), ["person_id"], unique=False)
 
     op.create_table(

@@ -2,10 +2,12 @@
 
 DeliveryError
 ├── RetryAfter          the platform asked us to wait `seconds` (flood control)
+│   └── QuotaExceeded   a monthly or daily quota is used up (a long pause; admins are told)
 ├── RecipientBlocked    the user blocked the bot or left: stop sending to this chat
 ├── ChatMoved           the chat has a new id (Telegram group → supergroup)
 ├── TemporaryFailure    network error, timeout or 5xx: try again later
 └── PermanentFailure    the request itself is wrong: retrying will not help
+    └── OutsideWindow   the platform lets us write only to people who wrote recently (Zalo OA)
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ class TemporaryFailure(DeliveryError):
 
 class PermanentFailure(DeliveryError):
     """Not worth retrying."""
+
+
+class QuotaExceeded(RetryAfter):
+    """The platform's message quota is used up: pause this channel for `seconds`."""
+
+
+class OutsideWindow(PermanentFailure):
+    """The recipient has not interacted recently enough to be messaged."""
 
 
 @dataclass(frozen=True, slots=True)

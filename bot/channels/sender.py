@@ -71,14 +71,19 @@ class Sender:
         """New rows were committed: look now rather than at the next poll."""
         self._wake.set()
 
-    async def run(self) -> None:
-        """Until stop(): claim due rows and hand them to chat workers."""
+    async def recover(self) -> int:
+        """Rows left 'sending' by a crash go back to pending (each may repeat once)."""
         async with self._sessionmaker() as session, session.begin():
             stale = await outbox.release_stale(session, channel=self.channel)
         if stale:
             log.warning(
                 "%s: %d messages interrupted by a restart will be resent", self.channel, stale
             )
+        return stale
+
+    async def run(self) -> None:
+        """Until stop(): claim due rows and hand them to chat workers."""
+        await self.recover()
         while not self._stopping:
             claimed = await self._claim_batch()
             if not claimed:

@@ -28,6 +28,7 @@ from bot.channels.delivery import (
     SendResult,
     TemporaryFailure,
 )
+from bot.channels.text import split_text
 from bot.core.messages import Attachment, Incoming, Kind, Quiz, Reply, split_command
 
 # Opt in to PTB's future behaviour (retry_after as timedelta) and silence its deprecation.
@@ -101,6 +102,14 @@ class TextPart:
 
 
 @dataclass(frozen=True, slots=True)
+class EditPart:
+    """One editMessageText call (a live progress line)."""
+
+    message_id: int
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
 class PollPart:
     """One sendPoll call (a quiz)."""
 
@@ -120,27 +129,6 @@ class MenuPart:
     """One setMyCommands call for this chat."""
 
     commands: tuple[tuple[str, str], ...]
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut long text on line breaks (or hard, for a single huge line) into chunks ≤ limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            candidate = line
-        current = candidate
-    if current.strip():
-        chunks.append(current)
-    return chunks
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -175,8 +163,16 @@ class TelegramTransport:
 
     def parts(self, reply: Reply) -> list[Any]:
         """Text chunks (buttons on the last), then the quiz, files and the command menu."""
+        edit_of = reply.extra.get("edit_message_id")
+        if edit_of:
+            return [
+                EditPart(
+                    int(edit_of), html.escape(split_text(reply.text, TEXT_LIMIT)[0], quote=False)
+                )
+            ]
         parts: list[Any] = [
-            TextPart(html.escape(chunk, quote=False)) for chunk in split_text(reply.text)
+            TextPart(html.escape(chunk, quote=False))
+            for chunk in split_text(reply.text, TEXT_LIMIT)
         ]
         markup = keyboard(reply)
         if markup is not None:
@@ -212,6 +208,11 @@ class TelegramTransport:
             return SendResult(str(message.message_id))
         if isinstance(part, PollPart):
             return await self._send_quiz(chat_id, part.quiz)
+        if isinstance(part, EditPart):
+            await self._bot.edit_message_text(
+                part.html, chat_id=chat_id, message_id=part.message_id, parse_mode=ParseMode.HTML
+            )
+            return SendResult(str(part.message_id))
         if isinstance(part, FilePart):
             return await self._send_file(chat_id, part)
         await self._bot.set_my_commands(

@@ -6,20 +6,21 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import uvicorn
-from telegram import BotCommand, Update
+from telegram import BotCommand, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.telegram import to_incoming
 from bot.channels.webhook import Health, webhook_app
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Attachment, Incoming, Reply
 
 log = logging.getLogger(__name__)
 
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
@@ -152,7 +153,29 @@ class TelegramChannel:
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()  # stops the button's spinner
+        if incoming.command and update.message is not None:
+            attachment = await self._attachment(update.message)
+            if attachment is not None:
+                incoming = replace(incoming, attachment=attachment)
         await self._handle(incoming)
+
+    async def _attachment(self, message: Message) -> Attachment | None:
+        """The photo or document sent with a command caption (e.g. /thongbao), if small enough."""
+        if message.document is not None:
+            file_ref, name = message.document, message.document.file_name or "tep"
+        elif message.photo:
+            file_ref, name = message.photo[-1], "anh.jpg"
+        else:
+            return None
+        if (file_ref.file_size or 0) > MAX_ATTACHMENT_BYTES:
+            log.warning("attachment of %s bytes ignored", file_ref.file_size)
+            return None
+        try:
+            data = await (await file_ref.get_file()).download_as_bytearray()
+        except TelegramError as exc:
+            log.warning("attachment download failed: %s", exc)
+            return None
+        return Attachment(name, bytes(data))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed: %r", context.error, exc_info=context.error)

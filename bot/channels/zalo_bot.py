@@ -26,7 +26,8 @@ from bot.channels.delivery import (
     SendResult,
     TemporaryFailure,
 )
-from bot.channels.numbered import ChoiceMemory, numbered_text, split_text
+from bot.channels.numbered import ChoiceMemory, numbered_text
+from bot.channels.text import split_text
 from bot.core.choices import Choice, offered
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t

@@ -27,7 +27,8 @@ from bot.channels.delivery import (
     SendResult,
     TemporaryFailure,
 )
-from bot.channels.numbered import ChoiceMemory, numbered_text, option_labels, split_text
+from bot.channels.numbered import ChoiceMemory, numbered_text, option_labels
+from bot.channels.text import split_text
 from bot.channels.zalo_oa_api import TOKEN_ERRORS, ZaloOaClient, ZaloOaError, delivery_error
 from bot.channels.zalo_oa_token import TokenError, TokenRefused
 from bot.core.choices import Choice, offered

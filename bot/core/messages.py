@@ -37,6 +37,7 @@ class Incoming:
     poll_id: str = ""
     option_ids: tuple[int, ...] = ()
     display_name: str = ""
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +103,18 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
     """A JSON-safe form of a Reply, for the outbox (attachments as base64)."""
     data = asdict(reply)
     for key in ("image", "document"):
-        if data[key] is not None:
-            data[key]["data"] = base64.b64encode(data[key]["data"]).decode("ascii")
+        attachment = getattr(reply, key)
+        data[key] = attachment_to_dict(attachment) if attachment else None
     return data
+
+
+def attachment_to_dict(attachment: Attachment) -> dict[str, Any]:
+    """A JSON-safe attachment (base64 data)."""
+    return {
+        "filename": attachment.filename,
+        "data": base64.b64encode(attachment.data).decode("ascii"),
+        "caption": attachment.caption,
+    }
 
 
 def reply_from_dict(data: dict[str, Any]) -> Reply:
@@ -114,14 +124,15 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         text=data.get("text", ""),
         buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", ())),
         quiz=Quiz(**{**quiz, "options": tuple(quiz["options"])}) if quiz else None,
-        image=_attachment(data.get("image")),
-        document=_attachment(data.get("document")),
+        image=attachment_from_dict(data.get("image")),
+        document=attachment_from_dict(data.get("document")),
         menu=tuple(tuple(item) for item in data.get("menu", ())),
         extra=dict(data.get("extra", {})),
     )
 
 
-def _attachment(data: dict[str, Any] | None) -> Attachment | None:
+def attachment_from_dict(data: dict[str, Any] | None) -> Attachment | None:
+    """Inverse of attachment_to_dict."""
     if data is None:
         return None
     return Attachment(data["filename"], base64.b64decode(data["data"]), data.get("caption", ""))

@@ -36,6 +36,11 @@ class BotConfig:
     bot_username: str | None = None
     invite_ttl_days: int = 14
     timezone: str = "Asia/Ho_Chi_Minh"
+    manager_broadcast: bool = False
+    # Rewords a found plan answer: (question, answer, sources) -> text or None; holds its key.
+    rephrase: Callable[[str, str, Sequence[str]], Awaitable[str | None]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @dataclass(slots=True)

@@ -38,6 +38,9 @@ CATALOG: dict[str, str] = {
     "onboarding.code_expired": (
         "Mã mời này đã hết hạn từ {expired}. Vui lòng xin quản trị viên cấp mã mới."
     ),
+    "onboarding.too_many": (
+        "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ hoặc liên hệ quản trị viên."
+    ),
     "onboarding.already_linked": (
         "Tài khoản này đã được liên kết với {name}. Gõ /me để xem thông tin của bạn."
     ),
@@ -98,6 +101,8 @@ CATALOG: dict[str, str] = {
     # Schedules
     "schedule.kind.reminder": "nhắc nhở",
     "schedule.kind.quiz": "câu đố",
+    "schedule.kind.checkin": "báo cáo tuần",
+    "schedule.kind.nudge": "nhắc người chưa báo cáo",
     "schedule.line": "{id}. {name} ({kind}): {days} lúc {time} ({tz}), {state}{target}",
     "schedule.on": "đang bật",
     "schedule.off": "đang tắt",
@@ -114,6 +119,135 @@ CATALOG: dict[str, str] = {
     "schedule.bad_days": "Ngày {days!r} không hợp lệ (ví dụ đúng: T2-T6, T3,T5, mon-fri).",
     "schedule.bad_time": "Giờ {time!r} không hợp lệ (ví dụ đúng: 07:30).",
     "schedule.holiday": "ngày lễ: {name}",
+    "help.dangky": "đăng ký thi đua (ký cam kết) cho đợt thi đua của đơn vị",
+    "help.baocaotuan": "báo cáo chấp hành luật giao thông trong tuần",
+    "help.vipham": "tự khai báo một vi phạm (chỉ bạn và lãnh đạo đơn vị thấy)",
+    "help.ghichu": "thêm ghi chú cho báo cáo tuần, ví dụ: /ghichu đi công tác cả tuần",
+    "help.lichsu": "xem lịch sử đăng ký, báo cáo và điểm câu đố của bạn",
+    "help.donvi": "tình hình báo cáo tuần này của đơn vị bạn quản lý",
+    # Campaigns and check-ins
+    "campaign.none": "Đơn vị của bạn hiện không có đợt thi đua nào đang diễn ra.",
+    "campaign.invite": (
+        "Đơn vị bạn đang triển khai đợt thi đua «{name}» ({start} – {end}). "
+        "Bấm nút để đăng ký thi đua và ký cam kết chấp hành pháp luật về giao thông."
+    ),
+    "campaign.register_button": "Đăng ký thi đua",
+    "campaign.registered": (
+        "Cảm ơn bạn đã đăng ký thi đua «{name}»! Mỗi tuần bạn sẽ nhận một báo cáo ngắn; "
+        "gõ /baocaotuan để báo cáo bất cứ lúc nào."
+    ),
+    "campaign.already_registered": "Bạn đã đăng ký thi đua «{name}» rồi.",
+    "checkin.prompt": (
+        "Báo cáo tuần {start} – {end} (hạn {due}).\n"
+        "Nếu tuần này bạn chấp hành đầy đủ, chỉ cần bấm nút đầu tiên."
+    ),
+    "checkin.all_button": "Tôi chấp hành đầy đủ",
+    "checkin.detail_button": "Trả lời từng câu",
+    "checkin.yes": "Có",
+    "checkin.no": "Không",
+    "checkin.question": "Câu {number}/{total}: {text}",
+    "checkin.saved": "Đã ghi nhận báo cáo tuần {start} – {end}: {verdict}.{late}",
+    "checkin.saved_hint": "Bạn có thể sửa đến hết Chủ nhật; gõ /ghichu để thêm ghi chú.",
+    "checkin.verdict_ok": "chấp hành đầy đủ",
+    "checkin.verdict_not_ok": "có nội dung chưa chấp hành",
+    "checkin.late": " (nộp sau hạn)",
+    "checkin.suggest_report": (
+        "Nếu bạn đã vi phạm, bạn có thể tự khai báo bằng /vipham — chỉ bạn và lãnh đạo đơn vị thấy."
+    ),
+    "checkin.closed": "Kỳ báo cáo này đã đóng. Gõ /baocaotuan để báo cáo tuần hiện tại.",
+    "checkin.status": "Báo cáo tuần này của bạn: {state}.",
+    "checkin.state_none": "chưa báo cáo",
+    "checkin.note_saved": "Đã lưu ghi chú cho báo cáo tuần {start} – {end}.",
+    "checkin.note_usage": "Cách dùng: /ghichu NỘI DUNG, ví dụ: /ghichu đi công tác cả tuần.",
+    "checkin.nudge": (
+        "Bạn chưa gửi báo cáo tuần {start} – {end} (hạn {due}). Chỉ mất vài giây: bấm nút bên dưới."
+    ),
+    "violation.choose": (
+        "Chọn loại vi phạm để tự khai báo (ngày hôm nay). Thông tin này chỉ bạn và lãnh đạo "
+        "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú."
+    ),
+    "violation.saved": "Đã ghi nhận tự khai báo: {kind}, ngày {date}. Cảm ơn bạn đã trung thực!",
+    "violation.unknown_kind": "Loại vi phạm không hợp lệ. Gõ /vipham để xem danh sách.",
+    "violation.bad_date": "Ngày {date!r} không hợp lệ (ví dụ đúng: 21/11/2026).",
+    "violation.future": "Ngày vi phạm không thể ở tương lai.",
+    "violation.kind.alcohol": "Lái xe sau khi uống rượu, bia",
+    "violation.kind.helmet": "Không đội mũ bảo hiểm",
+    "violation.kind.phone": "Dùng điện thoại khi lái xe",
+    "violation.kind.speed": "Chạy quá tốc độ",
+    "violation.kind.seatbelt": "Không thắt dây an toàn",
+    "violation.kind.signs": "Không chấp hành đèn, biển báo",
+    "violation.kind.right_of_way": "Không nhường đường",
+    "violation.kind.other": "Vi phạm khác",
+    "history.header": "Lịch sử của {name}:",
+    "history.registration": "• Đăng ký thi đua ngày {date}.",
+    "history.no_registration": "• Chưa đăng ký thi đua.",
+    "history.checkin": "• Tuần {start}: {state}{late}",
+    "history.no_checkin": "• Chưa có báo cáo tuần nào.",
+    "history.violation": "• Tự khai báo: {kind}, ngày {date}",
+    "history.quiz": "• Câu đố: {correct}/{answered} câu đúng.",
+    "history.state_incomplete": "chưa trả lời hết",
+    "unit.header": "Thi đua «{name}» — tuần {start} – {end} (hạn {due}):",
+    "unit.summary": "{path}: {people} người tham gia.",
+    "unit.registered": "• Đã đăng ký: {registered}/{people}.",
+    "unit.unregistered": "• Chưa đăng ký: {names}",
+    "unit.answered": (
+        "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); "
+        "chấp hành đầy đủ: {compliant}/{answered}."
+    ),
+    "unit.missing": "• Chưa báo cáo: {names}",
+    "unit.violations": "• Tự khai vi phạm trong tuần: {count}.",
+    "unit.violations_hidden": "• Số tự khai vi phạm được ẩn (nhóm dưới {k} người).",
+    "unit.child": "  – {name}: {answered}/{people} đã báo cáo",
+    "help.thongbao": (
+        "gửi thông báo: /thongbao NỘI DUNG (hẹn giờ: /thongbao @dd/mm/yyyy HH:MM NỘI DUNG)"
+    ),
+    "help.thongbao_ketqua": "kết quả gửi và đọc thông báo theo đơn vị (thêm 'xlsx' để tải tệp)",
+    "help.thongbao_huy": "hủy hoặc dừng một thông báo: /thongbao_huy SỐ",
+    # Broadcasts
+    "broadcast.message": "📢 Thông báo\n{text}",
+    "broadcast.read_button": "Đã đọc",
+    "broadcast.read_thanks": "Cảm ơn bạn đã đọc thông báo.",
+    "broadcast.read_again": "Bạn đã xác nhận đọc thông báo này rồi.",
+    "broadcast.empty": "Thông báo chưa có nội dung. Cách dùng: /thongbao NỘI DUNG.",
+    "broadcast.not_draft": "Thông báo này đã được gửi hoặc đã hủy.",
+    "broadcast.past": "Thời điểm hẹn gửi phải ở tương lai.",
+    "broadcast.bad_time": "Thời điểm {value!r} không hợp lệ (ví dụ: @25/11/2026 08:00).",
+    "broadcast.unknown": "Không có thông báo số {id}.",
+    "broadcast.too_late": "Thông báo này đã gửi xong hoặc đã hủy.",
+    "broadcast.preview": (
+        "Xem trước thông báo số {id}:\n———\n{text}\n———\n"
+        "Người nhận: {targets}. Tổng {total} người, {reachable} người nhận được qua bot."
+    ),
+    "broadcast.target_all": "tất cả",
+    "broadcast.target_own": "toàn bộ đơn vị của bạn",
+    "broadcast.choose_units": "Chọn đơn vị nhận (bấm lần nữa để bỏ chọn), rồi bấm Xong:",
+    "broadcast.choose_roles": "Chọn vai trò nhận (bấm lần nữa để bỏ chọn), rồi bấm Xong:",
+    "broadcast.button_units": "Chọn đơn vị",
+    "broadcast.button_roles": "Chọn vai trò",
+    "broadcast.button_done": "Xong",
+    "broadcast.button_send": "Gửi ngay",
+    "broadcast.button_schedule": "Hẹn gửi lúc {when}",
+    "broadcast.button_cancel": "Hủy",
+    "broadcast.started": "Bắt đầu gửi thông báo số {id} tới {count} người.",
+    "broadcast.scheduled": "Đã hẹn gửi thông báo số {id} lúc {when}.",
+    "broadcast.cancelled": "Đã hủy thông báo số {id} ({count} bản chưa gửi được dừng lại).",
+    "broadcast.progress": (
+        "Thông báo số {id}: đã gửi {delivered}/{reachable}, lỗi {failed}, đang chờ {pending}; "
+        "đã đọc {read}."
+    ),
+    "broadcast.done": "Đã gửi xong thông báo số {id}.",
+    "broadcast.none": "Chưa có thông báo nào.",
+    "broadcast.result_header": "Kết quả thông báo số {id} ({status}):",
+    "broadcast.result_line": (
+        "• {unit}: {delivered}/{recipients} đã nhận ({delivery}%), {read} đã đọc ({read_rate}%)"
+    ),
+    "broadcast.unreachable": "  ({count} người chưa liên kết bot hoặc không nhận được tin)",
+    "broadcast.xlsx_caption": "Danh sách nhận và đọc thông báo số {id}",
+    "broadcast.status.draft": "bản nháp",
+    "broadcast.status.scheduled": "đã hẹn giờ",
+    "broadcast.status.sending": "đang gửi",
+    "broadcast.status.done": "đã gửi xong",
+    "broadcast.status.cancelled": "đã hủy",
     # /me
     "me.card": (
         "Họ tên: {name}\nMã nhân viên: {code}\nĐơn vị: {unit}\nVai trò: {role}\n"
@@ -134,8 +268,8 @@ CATALOG: dict[str, str] = {
     "console.buttons_hint": "(gõ số để chọn)",
     # CLI
     "run.no_channel": (
-        "Chưa cấu hình kênh nào. Đặt ATGT_TELEGRAM_TOKEN (xem README), "
-        "hoặc chạy bản thử: atgt demo."
+        "Chưa cấu hình kênh nào. Đặt ATGT_TELEGRAM_TOKEN, ATGT_ZALO_BOT_TOKEN hoặc "
+        "ATGT_ZALO_OA_APP_ID (xem README), hoặc chạy bản thử: atgt demo."
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
     "cli.settings_error": "Không khởi động được: {error}",
@@ -143,6 +277,32 @@ CATALOG: dict[str, str] = {
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
     "cli.jobs_next": "lần tới: {when}",
+    "cli.bad_date": "Ngày {value!r} không hợp lệ (dd/mm/yyyy).",
+    "cli.backup_done": "Đã sao lưu vào {path}.",
+    "cli.restore_done": "Đã khôi phục từ {path}.",
+    "cli.restore_confirm": (
+        "Khôi phục sẽ thay thế toàn bộ dữ liệu hiện tại; thêm --yes để xác nhận."
+    ),
+    "cli.forget_confirm": (
+        "Xóa vĩnh viễn dữ liệu của một người: thêm --yes để xác nhận "
+        "(và --export TỆP.json nếu cần lưu lại trước)."
+    ),
+    "cli.export_done": "Đã xuất dữ liệu ra {path}.",
+    "cli.forget_done": "Đã xóa {code} và {count} bản ghi liên quan.",
+    "cli.bad_role": "Vai trò {value!r} không hợp lệ (employee, manager, admin).",
+    "cli.file_unreadable": "Không đọc được tệp {path}: {reason}",
+    "cli.broadcast_need_text": "Cần --text-file TỆP chứa nội dung thông báo.",
+    "cli.broadcast_sending": "Đang gửi thông báo số {id}",
+    "cli.campaign_dates": "Ngày kết thúc phải sau ngày bắt đầu.",
+    "cli.form_shape": "{path}: cần một danh sách từ 1 đến 10 câu hỏi dạng {{key, text}}.",
+    "cli.form_item": (
+        "{path}: câu hỏi thứ {number} cần đúng hai trường key (không dấu, không trùng) và text."
+    ),
+    "cli.bad_due": "Hạn {value!r} không hợp lệ (ví dụ đúng: 'T6 17:00').",
+    "cli.campaign_created": "Đã tạo đợt thi đua số {id}: {name}.",
+    "cli.campaign_line": "{id}. {name}: {start} – {end}",
+    "cli.campaign_unknown": "Không có đợt thi đua số {id}.",
+    "cli.campaign_announced": "Đã xếp {count} lời mời đăng ký vào hàng đợi gửi.",
     "cli.jobs_ran": "Đã chạy lịch {id}: {count} tin nhắn vào hàng đợi gửi.",
     "cli.db_upgraded": "Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất.",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",
@@ -162,6 +322,215 @@ CATALOG: dict[str, str] = {
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
     "cli.invite_need_target": "Hãy chọn --person MÃ hoặc --unit ĐƯỜNG_DẪN --xlsx TỆP.",
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",
+    # Plan questions and answers (issue 6)
+    "qa.source": "Nguồn: {document}, {section}.",
+    "qa.not_found": (
+        "Các văn bản của đơn vị bạn không có thông tin để trả lời câu hỏi này. "
+        "Bạn thử hỏi cách khác, hoặc liên hệ Văn phòng/đầu mối phong trào của đơn vị."
+    ),
+    "qa.no_plan": (
+        "Đơn vị của bạn chưa có kế hoạch nào trên hệ thống, và các quy định giao thông "
+        "mình có cũng không nói về điều này."
+    ),
+    "qa.unsure": "Mình chưa chắc đã hiểu đúng câu hỏi. Có phải bạn muốn hỏi…",
+    "qa.not_understood": (
+        "Mình chưa hiểu câu hỏi. Bạn hãy gõ câu hỏi bằng chữ, ví dụ: "
+        "“Kế hoạch thực hiện đến khi nào?” hoặc “Ai chịu trách nhiệm báo cáo?”"
+    ),
+    "qa.empty": "Tin nhắn trống. Bạn hãy gõ câu hỏi, ví dụ: “Kế hoạch thực hiện đến khi nào?”",
+    "qa.too_long": "(Câu hỏi dài quá nên mình chỉ đọc {count} ký tự đầu.)",
+    "qa.greeting": (
+        "Chào {name}! Bạn cứ gõ câu hỏi về kế hoạch thi đua hoặc luật giao thông, "
+        "có dấu hay không dấu đều được. Gõ /help để xem các lệnh."
+    ),
+    "qa.thanks": "Không có gì! Cần gì bạn cứ hỏi nhé.",
+    "qa.demo_hint": (
+        "Bạn cũng có thể hỏi về kế hoạch thi đua của đơn vị, ví dụ: "
+        "“ke hoach den khi nao”, “chủ đề năm là gì?”, “ai ký kế hoạch?”."
+    ),
+    "qa.expired": "Gợi ý này không còn áp dụng. Bạn hãy gõ lại câu hỏi.",
+    "qa.section": "Mục {id}",
+    "qa.section_item": "Mục {id}, ý {n}",
+    "qa.section_preamble": "Phần mở đầu",
+    "qa.section_closing": "Phần kết",
+    "qa.section_title": "Tên văn bản",
+    "qa.section_header": "Phần tiêu đề",
+    "qa.section_signer": "Phần ký",
+    "qa.doc_number": "Kế hoạch số {number}",
+    "qa.doc_number_date": "Kế hoạch số {number} ngày {date}",
+    "qa.doc_title": "Kế hoạch “{title}”",
+    "qa.doc_title_issuer": "Kế hoạch “{title}” của {issuer}",
+    "qa.doc_unknown": "Văn bản không rõ số hiệu (tệp {file})",
+    "qa.when_title": (
+        "Văn bản không ghi ngày bắt đầu, kết thúc cụ thể; theo tên văn bản, "
+        "kế hoạch thực hiện trong năm {year}: “{title}”."
+    ),
+    "qa.basis": "Căn cứ: {refs}.",
+    "qa.theme": "Chủ đề: “{theme}”.",
+    "qa.signer": "Người ký: {name}.",
+    "qa.signer_title": "Người ký: {name} ({title}).",
+    "qa.signer_context": "người ký chức vụ chức danh họ tên",
+    "qa.issued_number": "Kế hoạch số {number}",
+    "qa.issued_date": "ban hành tại {place} ngày {date}",
+    "qa.ask_when": "Kế hoạch thực hiện đến khi nào?",
+    "qa.ask_who": "Đơn vị nào chịu trách nhiệm thực hiện?",
+    "qa.ask_amount": "Chỉ tiêu của kế hoạch là gì?",
+    "qa.ask_basis": "Kế hoạch căn cứ văn bản nào?",
+    "qa.ask_theme": "Chủ đề năm là gì?",
+    "qa.ask_report": "Báo cáo kết quả khi nào, gửi ai?",
+    "qa.ask_signer": "Ai ký kế hoạch?",
+    "qa.ask_issued": "Kế hoạch số mấy, ban hành ngày nào?",
+    "cli.plan_imported": "Tệp {file} → {unit}: thêm {created} kế hoạch, đã có sẵn {existing}.",
+    "cli.plan_row": "  #{id}: {label}",
+    "cli.plan_unit_unknown": (
+        "Không có đơn vị {path}. Kiểm tra lại đường dẫn (xem: atgt org show), "
+        "hoặc thêm --create-unit để tạo đơn vị mới."
+    ),
+    "cli.plan_id_unknown": "Không có kế hoạch số #{id} trong cơ sở dữ liệu.",
+    "cli.plan_none": "Chưa có kế hoạch nào. Nhập bằng: atgt plan import TỆP --unit ĐƠN_VỊ",
+    "cli.plan_none_for_unit": "Đơn vị {path} và các đơn vị cấp trên chưa có kế hoạch nào.",
+    "cli.plan_header": "=== #{id} · {unit} · {file} ===",
+    "cli.plan_list": "{unit}:",
+    "cli.ask_answer": "{answer}",
+    "cli.ask_suggestions": "Gợi ý: {items}",
+    # Zalo (Bot Platform and Official Account)
+    "zalo.pick_hint": "Trả lời bằng số thứ tự của lựa chọn (ví dụ: 1).",
+    "zalo.tap_hint": "Bấm nút bên dưới, hoặc trả lời bằng số thứ tự (ví dụ: 1).",
+    "zalo.file_unsupported": (
+        "(Tệp {filename} không gửi được qua Zalo. Bạn hãy xem trên Telegram "
+        "hoặc liên hệ quản trị viên.)"
+    ),
+    "zalo.alert_zalo_bot_quota": (
+        "⚠️ Zalo Bot đã dùng hết hạn mức tin nhắn (lỗi 429). Tin nhắn qua Zalo Bot đang "
+        "tạm dừng và sẽ được gửi lại sau. Hãy cân nhắc nâng gói, hoặc mời mọi người "
+        "dùng Telegram hay Zalo OA."
+    ),
+    "zalo.alert_zalo_oa_quota": (
+        "⚠️ Zalo OA đã dùng hết hạn mức tin nhắn (lỗi -211). Tin nhắn qua Zalo OA đang "
+        "tạm dừng và sẽ được gửi lại sau."
+    ),
+    "zalo.alert_zalo_oa_token": (
+        "⚠️ Zalo OA từ chối mã làm mới (refresh token), nên bot không gửi được tin qua "
+        "Zalo OA. Quản trị viên OA cần cấp quyền lại cho ứng dụng, đặt mã mới vào "
+        "ATGT_ZALO_OA_REFRESH_TOKEN rồi khởi động lại bot."
+    ),
+    "zalo.bot_refused": (
+        "Zalo Bot không khởi động được ({error}). Hãy kiểm tra ATGT_ZALO_BOT_TOKEN "
+        "trong Zalo Bot Manager và ATGT_ZALO_BOT_API_URL."
+    ),
+    "zalo.oa_refused": (
+        "Không lấy được mã truy cập Zalo OA ({error}). Quản trị viên OA cần cấp quyền "
+        "cho ứng dụng và đặt mã làm mới vào ATGT_ZALO_OA_REFRESH_TOKEN."
+    ),
+    "zalo.unreachable_header": "{count} người đã tham gia nhưng hiện không nhắn tin được:",
+    "zalo.unreachable_line": "• {code} {name} ({unit}): {reasons}",
+    "zalo.unreachable_none": "Mọi người đã tham gia đều đang nhắn tin được.",
+    "zalo.reason_blocked": "{channel}: đã chặn hoặc bỏ theo dõi",
+    "zalo.reason_window": (
+        "{channel}: không tương tác từ {since} (quá {days} ngày, cần nhắn cho OA trước)"
+    ),
+    # Weekly digest, /baocao and `atgt report` (issue 8)
+    "help.baocao": (
+        "tổng hợp thi đua của đơn vị: tuần này (/baocao) hoặc tuần trước (/baocao truoc)"
+    ),
+    "schedule.kind.digest": "tổng hợp tuần cho lãnh đạo",
+    "digest.header": "📊 Tổng hợp thi đua ATGT tuần {start} – {end}{partial}",
+    "digest.partial": " (số liệu đến {today})",
+    "digest.scope": "{unit}: {people} người tham gia «{campaign}».",
+    "digest.whole_org": "Toàn cơ quan",
+    "digest.reported": "• Báo cáo tuần: {reported}/{people} người ({rate}){change}.",
+    "digest.compliant": (
+        "• Chấp hành đầy đủ: {compliant}/{reported} người đã báo cáo ({rate}){change}."
+    ),
+    "digest.late": "• Nộp sau hạn: {late}.",
+    "digest.change_up": ", tăng {delta} điểm % so với tuần trước",
+    "digest.change_down": ", giảm {delta} điểm % so với tuần trước",
+    "digest.change_none": ", không đổi so với tuần trước",
+    "digest.quiz": (
+        "• Câu đố: {people}/{total} người tham gia ({rate}); "
+        "trả lời đúng {correct}/{answered} câu ({accuracy})."
+    ),
+    "digest.quiz_none": "• Câu đố: chưa ai trả lời trong tuần.",
+    "digest.topics": "• Chủ đề cần củng cố: {topics}.",
+    "digest.topic": "{label} ({correct}/{answered} câu đúng)",
+    "digest.rank": "• Xếp hạng thi đua: thứ {rank}/{rivals} đơn vị cùng cấp.",
+    "digest.reads": "• Thông báo trong tuần: đã đọc {read}/{delivered} bản đã nhận ({rate}).",
+    "digest.reads_none": "• Không có thông báo nào gửi trong tuần.",
+    "digest.missing": "• Chưa báo cáo ({count}): {names}",
+    "digest.missing_more": "{names} và {rest} người khác",
+    "digest.all_reported": "• Tất cả đã báo cáo.",
+    "digest.children": "Thi đua giữa các đơn vị trực thuộc (báo cáo · câu đố · đúng):",
+    "digest.child": "{rank}. {name}: {reported} · {quiz} · {accuracy}",
+    "digest.children_more": "… và {count} đơn vị khác (xem tệp Excel).",
+    "digest.no_rate": "—",
+    "digest.attachments": "Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm.",
+    "digest.chart_caption": "Xu hướng theo tuần: {unit}",
+    "digest.xlsx_caption": "Số liệu từng người, tuần {start} – {end}",
+    "digest.none": "Đơn vị bạn quản lý chưa có ai tham gia đợt thi đua đang diễn ra.",
+    "chart.title": "{unit} — tỉ lệ theo tuần",
+    "chart.reported": "Đã báo cáo",
+    "chart.compliant": "Chấp hành đầy đủ (trong số đã báo cáo)",
+    "chart.axis": "Tỉ lệ (%)",
+    "topic.alcohol": "Nồng độ cồn",
+    "topic.helmet": "Mũ bảo hiểm",
+    "topic.phone": "Dùng điện thoại khi lái xe",
+    "topic.seatbelt": "Dây an toàn",
+    "topic.children": "An toàn cho trẻ em",
+    "topic.speed": "Tốc độ, khoảng cách",
+    "topic.signs": "Biển báo, tín hiệu",
+    "topic.right_of_way": "Nhường đường",
+    "topic.priority_vehicles": "Xe ưu tiên",
+    "topic.licence": "Giấy phép lái xe",
+    "topic.points": "Điểm giấy phép lái xe",
+    "topic.expressway": "Đường cao tốc",
+    "topic.passengers": "Chở người, chở hàng",
+    "topic.general": "Quy tắc chung",
+    "report.sheet_summary": "Tổng hợp",
+    "report.sheet_units": "Đơn vị",
+    "report.sheet_people": "Cá nhân",
+    "report.units_header": (
+        "Hạng cùng cấp|Đơn vị|Cấp|Số người|Đã đăng ký|Lượt báo cáo|Tỉ lệ báo cáo (%)|"
+        "Chấp hành đầy đủ (%)|Nộp sau hạn|Tự khai vi phạm|Người làm câu đố|Câu trả lời|"
+        "Câu đúng|Tỉ lệ đúng (%)|Nhắc nhở đã xác nhận (%)|Thông báo đã đọc (%)"
+    ),
+    "report.people_header": (
+        "Hạng|Đơn vị|Mã NV|Họ tên|Ngày đăng ký|Tuần đã báo cáo|Số tuần|Tỉ lệ báo cáo (%)|"
+        "Tuần chấp hành đầy đủ|Nộp sau hạn|Tự khai vi phạm|Câu trả lời|Câu đúng|"
+        "Tỉ lệ đúng (%)|Nhắc nhở nhận|Đã xác nhận|Thông báo nhận|Đã đọc"
+    ),
+    "report.summary_header": "Mục|Giá trị",
+    "report.summary_campaign": "Đợt thi đua",
+    "report.summary_scope": "Phạm vi",
+    "report.summary_days": "Thời gian",
+    "report.summary_generated": "Lập lúc",
+    "report.summary_weeks": "Số tuần báo cáo được tính (đã qua hạn)",
+    "report.summary_units": "Số đơn vị có người tham gia",
+    "report.summary_people": "Số người tham gia",
+    "report.summary_registered": "Đã đăng ký thi đua",
+    "report.summary_reported": "Tỉ lệ báo cáo tuần (%)",
+    "report.summary_compliant": "Chấp hành đầy đủ trong số đã báo cáo (%)",
+    "report.summary_violations": "Tự khai vi phạm",
+    "report.summary_quiz": "Câu đố: câu đúng / câu trả lời",
+    "report.summary_acks": "Nhắc nhở đã xác nhận / đã nhận",
+    "report.summary_reads": "Thông báo đã đọc / đã nhận",
+    "report.summary_order": "Cách xếp hạng",
+    "report.order_text": (
+        "Đơn vị: tỉ lệ báo cáo tuần, rồi tỉ lệ người làm câu đố, rồi tỉ lệ trả lời đúng "
+        "(xếp trong từng nhóm đơn vị cùng cấp). Cá nhân: đã đăng ký, số tuần báo cáo, số câu "
+        "đúng, số nhắc nhở đã xác nhận, số thông báo đã đọc. Tự khai chấp hành và vi phạm "
+        "không dùng để xếp hạng, để không khuyến khích khai không trung thực."
+    ),
+    "report.yes": "có",
+    "report.no_campaign": (
+        "Không có đợt thi đua nào của đơn vị {unit} trong khoảng {start} – {end}."
+    ),
+    "report.written": "Đã ghi {people} người, {units} đơn vị vào {path}.",
+    "report.line": (
+        "{unit}: {people} người, báo cáo {reported}, chấp hành {compliant}, "
+        "câu đố đúng {accuracy}, đọc thông báo {reads}"
+    ),
+    "report.bad_range": "Ngày kết thúc phải sau ngày bắt đầu.",
+    "report.need_unit": "Cần --unit ĐƯỜNG_DẪN --from dd/mm/yyyy --to dd/mm/yyyy.",
 }
 
 ROLE_LABELS: dict[Role, str] = {

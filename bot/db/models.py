@@ -237,6 +237,8 @@ class QuizDelivery(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "run_id"),
         Index("ix_quiz_delivery_person_answered", "person_id", "answered_at"),
+        # Weekly reports read one week of answers in time order, without the table.
+        Index("ix_quiz_delivery_answered", "answered_at", "person_id", "item_id", "correct"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -279,3 +281,201 @@ class ReminderDelivery(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_run.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
+
+
+class Campaign(Base):
+    """An emulation campaign: a period, the units taking part, a check-in form, a plan."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(64))
+    # The weekly form: [{"key", "text", "kind": "yes_no"}]; "yes" is the compliant answer.
+    form: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    due_weekday: Mapped[int] = mapped_column(default=4)  # Friday
+    due_time: Mapped[str] = mapped_column(String(5), default="17:00")
+    nudge_limit: Mapped[int] = mapped_column(default=1)
+    privacy_min_group: Mapped[int] = mapped_column(default=3)
+    created_at: Mapped[datetime]
+
+    units: Mapped[list[CampaignUnit]] = relationship(cascade="all, delete-orphan")
+
+
+class CampaignUnit(Base):
+    """A unit (with everything below it) taking part in a campaign."""
+
+    __tablename__ = "campaign_unit"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class Registration(Base):
+    """A person's commitment to the campaign (đăng ký thi đua / ký cam kết)."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    registered_at: Mapped[datetime]
+
+
+class CheckIn(Base):
+    """One person's answers for one period; edited in place until the period closes."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "person_id", "period_start"),
+        # Weekly reports: one period's complete check-ins, read from the index alone.
+        Index(
+            "ix_check_in_report",
+            "campaign_id",
+            "period_start",
+            "complete",
+            "person_id",
+            "compliant",
+            "late",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[date]
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    complete: Mapped[bool] = mapped_column(default=False)
+    compliant: Mapped[bool | None]
+    note: Mapped[str | None] = mapped_column(String(1000))
+    late: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ViolationReport(Base):
+    """A self-reported violation; seen only by the person and their managers."""
+
+    __tablename__ = "violation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_on: Mapped[date]
+    note: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+
+
+class Nudge(Base):
+    """A reminder to check in; at most one per person per day, N per period."""
+
+    __tablename__ = "nudge"
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    period_start: Mapped[date]
+    sent_on: Mapped[date]
+
+
+class ZaloOaToken(Base):
+    """The Zalo OA token pair; the single-use refresh token is stored the moment it arrives."""
+
+    __tablename__ = "zalo_oa_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(String(64), unique=True)
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime]
+    refreshed_at: Mapped[datetime]
+    # SHA-256 of the configured initial refresh token: a changed setting means a new grant.
+    seed_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PendingChoice(Base):
+    """The numbered options last offered in a chat without buttons; a typed number picks one."""
+
+    __tablename__ = "pending_choice"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    offered_at: Mapped[datetime]
+
+
+class BroadcastStatus(enum.StrEnum):
+    """Where an announcement is in its life."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Broadcast(Base):
+    """An announcement to everyone, to units (with sub-units) and/or to roles."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    # An optional image or document, as the outbox stores attachments (base64 JSON).
+    attachment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    unit_ids: Mapped[list[int]] = mapped_column(JSON)  # empty: everyone (within the author's scope)
+    roles: Mapped[list[str]] = mapped_column(JSON)  # empty: every role
+    status: Mapped[BroadcastStatus] = mapped_column(
+        _enum(BroadcastStatus, "broadcast_status"), default=BroadcastStatus.DRAFT
+    )
+    scheduled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    # Where the live progress message goes (the author's chat), and its outbox row.
+    progress_channel: Mapped[str | None] = mapped_column(String(32))
+    progress_chat_id: Mapped[str | None] = mapped_column(String(128))
+    progress_outbox_id: Mapped[int | None]
+
+
+class BroadcastRecipient(Base):
+    """One person's copy of an announcement: delivered through one outbox row, read or not."""
+
+    __tablename__ = "broadcast_recipient"
+    __table_args__ = (UniqueConstraint("broadcast_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcast.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
+    reachable: Mapped[bool] = mapped_column(default=True)
+    read_at: Mapped[datetime | None]
+
+
+class InviteAttempt(Base):
+    """A wrong or used code typed by someone not yet linked: the basis of rate limiting."""
+
+    __tablename__ = "invite_attempt"
+    __table_args__ = (Index("ix_invite_attempt_sender", "channel", "platform_user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    platform_user_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime]

@@ -8,19 +8,29 @@ import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.core.errors import UserError
 from bot.core.texts import t
-from bot.db.models import ChannelAccount, Invite, Person
+from bot.db.models import ChannelAccount, Invite, InviteAttempt, Person
 from bot.services.org import link_account
+
+MAX_FAILED_ATTEMPTS = 5
+ATTEMPT_WINDOW = timedelta(hours=1)
 
 # Crockford-like alphabet without 0/O/1/I/L: easy to read aloud and retype.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 13  # 31**13 ≈ 2**64.4: unguessable
 _NOT_CODE = re.compile(r"[\s\-_.]")
+
+
+class InviteRefused(Exception):
+    """A code that cannot be used; `message` says why, in Vietnamese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def new_code() -> str:
@@ -76,25 +86,44 @@ async def redeem_invite(
     now: datetime,
     timezone: str,
 ) -> ChannelAccount:
-    """Link the sender to the invite's person, or raise a UserError saying why not."""
+    """Link the sender to the invite's person, or raise InviteRefused saying why not."""
     invite = await _find_invite(session, code)
     if invite is None:
-        raise UserError(t("onboarding.code_wrong"))
+        raise InviteRefused(t("onboarding.code_wrong"))
     if invite.used_at is not None:
-        raise UserError(t("onboarding.code_used"))
+        raise InviteRefused(t("onboarding.code_used"))
     if invite.expires_at <= now:
-        raise UserError(
+        raise InviteRefused(
             t("onboarding.code_expired", expired=_local_date(invite.expires_at, timezone))
         )
     if not invite.person.active:
-        raise UserError(t("onboarding.inactive"))
+        raise InviteRefused(t("onboarding.inactive"))
     if not await _mark_used(session, invite, now):
-        raise UserError(t("onboarding.code_used"))
+        raise InviteRefused(t("onboarding.code_used"))
     account = await link_account(
         session, person=invite.person, channel=channel, user_id=user_id, chat_id=chat_id, now=now
     )
     invite.used_by_account_id = account.id
     return account
+
+
+async def too_many_attempts(
+    session: AsyncSession, *, channel: str, user_id: str, now: datetime
+) -> bool:
+    """Has this sender typed too many bad codes lately? (Guessing stays hopeless.)"""
+    count = await session.scalar(
+        select(func.count()).where(
+            InviteAttempt.channel == channel,
+            InviteAttempt.platform_user_id == user_id,
+            InviteAttempt.at > now - ATTEMPT_WINDOW,
+        )
+    )
+    return (count or 0) >= MAX_FAILED_ATTEMPTS
+
+
+def record_failure(session: AsyncSession, *, channel: str, user_id: str, now: datetime) -> None:
+    """Remember a refused code for the rate limit."""
+    session.add(InviteAttempt(channel=channel, platform_user_id=user_id, at=now))
 
 
 async def _find_invite(session: AsyncSession, code: str) -> Invite | None:

@@ -17,6 +17,8 @@ from bot.services.org import subtree_filter
 
 # Channels that deliver through the outbox; the console is interactive only.
 PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+# Channels that may write to a person only for a while after that person's last message.
+REPLY_WINDOWS = {"zalo_oa": timedelta(days=7)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,23 @@ class QuietHours:
         return now
 
 
-async def recipients(session: AsyncSession, *, unit: Unit | None) -> list[Recipient]:
-    """Active people (of a unit subtree, or everyone) with their preferred reachable account."""
+def last_seen(account: ChannelAccount) -> datetime:
+    """When the person last wrote on this account (linking counts)."""
+    return account.last_interaction_at or account.linked_at
+
+
+def in_window(account: ChannelAccount, now: datetime) -> bool:
+    """Can this account be written to now, as far as the channel's reply window goes?"""
+    window = REPLY_WINDOWS.get(account.channel)
+    return window is None or now - last_seen(account) <= window
+
+
+async def recipients(session: AsyncSession, *, unit: Unit | None, now: datetime) -> list[Recipient]:
+    """Active people (of a unit subtree, or everyone) with their preferred reachable account.
+
+    With `now`, accounts outside their channel's reply window (Zalo OA: 7 days) are
+    skipped; `bot.services.reach.unreachable` lists the people left without any.
+    """
     query = (
         select(ChannelAccount, Person.id)
         .join(Person, ChannelAccount.person_id == Person.id)
@@ -72,6 +89,8 @@ async def recipients(session: AsyncSession, *, unit: Unit | None) -> list[Recipi
         query = query.join(Unit, Person.unit_id == Unit.id).where(subtree_filter(unit))
     best: dict[int, ChannelAccount] = {}
     for account, person_id in (await session.execute(query)).all():
+        if now is not None and not in_window(account, now):
+            continue
         if person_id not in best or _fresher(account, best[person_id]):
             best[person_id] = account
     return [Recipient(pid, a.id, a.channel, a.chat_id) for pid, a in sorted(best.items())]
@@ -79,9 +98,7 @@ async def recipients(session: AsyncSession, *, unit: Unit | None) -> list[Recipi
 
 def _fresher(account: ChannelAccount, than: ChannelAccount) -> bool:
     """The account used most recently is the one the person prefers."""
-    return (account.last_interaction_at or account.linked_at) > (
-        than.last_interaction_at or than.linked_at
-    )
+    return last_seen(account) > last_seen(than)
 
 
 async def send(

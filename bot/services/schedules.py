@@ -42,6 +42,9 @@ class Default:
 DEFAULTS = (
     Default("nhac-nho", "reminder", "mon-fri", "07:30"),
     Default("cau-do", "quiz", "tue,thu", "10:00"),
+    Default("bao-cao-tuan", "checkin", "fri", "08:00"),
+    Default("nhac-bao-cao", "nudge", "fri,sat,sun", "15:00"),
+    Default("tong-hop-tuan", "digest", "mon", "07:30"),
 )
 
 

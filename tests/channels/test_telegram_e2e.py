@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,9 +14,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus
+from bot.app import configure_logging
+from bot.core import outbox
+from bot.core.messages import Reply
+from bot.core.router import command_menu
+from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus, Role
 from bot.runtime import Runtime
 from bot.settings import load_settings
+from handlers import ROUTES
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import issue_invite, load_roster
 
@@ -107,7 +113,8 @@ async def test_deep_link_onboarding_sets_the_role_menu(bot):
     welcome = next(t for t in bot.api.texts(111) if "Xin chào" in t)
     assert "Nhân Viên Một" in welcome
     chat_menu = [c["command"] for c in bot.api.my_commands({"type": "chat", "chat_id": 111})]
-    employee_menu = ["start", "help", "me", "quiz", "diem", "bangxephang"]
+    employee_menu = [name for name, _ in command_menu(ROUTES, Role.EMPLOYEE, "telegram")]
+    assert "quiz" in employee_menu and "nhansu" not in employee_menu and "as" not in employee_menu
     assert chat_menu == employee_menu
     assert [c["command"] for c in bot.api.my_commands()] == employee_menu
     async with bot.sessionmaker() as session:
@@ -258,9 +265,6 @@ async def test_quiz_poll_answered_and_reminder_button_pressed(bot):
 async def test_long_text_is_split_and_html_is_escaped(bot):
     await bot.join(111, "NV1")
     async with bot.sessionmaker() as session, session.begin():
-        from bot.core import outbox
-        from bot.core.messages import Reply
-
         long = "\n".join(f"<b>dòng {n}</b> & {'x' * 90}" for n in range(100))
         await outbox.enqueue(
             session,
@@ -278,3 +282,65 @@ async def test_long_text_is_split_and_html_is_escaped(bot):
     assert len(shown) == 3 and all(len(c) <= 4096 for c in shown)
     assert "".join(shown).count("<b>dòng") == 100  # shown literally, not as bold
     assert "<b>" not in "".join(raw)
+
+
+async def test_server_errors_are_retried_and_a_migrated_group_is_followed(bot):
+    await bot.join(111, "NV1")
+    bot.api.force_status(2, 502)
+    bot.api.migrate(-100, -1009)
+    async with bot.sessionmaker() as session, session.begin():
+        now = bot.runtime.app.router.now()
+        await outbox.enqueue(
+            session,
+            channel="telegram",
+            chat_id="111",
+            replies=[Reply("sau lỗi 502")],
+            now=now,
+            key="t-502",
+        )
+        await outbox.enqueue(
+            session,
+            channel="telegram",
+            chat_id="-100",
+            replies=[Reply("nhóm đã chuyển")],
+            now=now,
+            key="t-migrate",
+        )
+    bot.runtime.senders["telegram"].wake()
+
+    await until(lambda: "sau lỗi 502" in bot.api.texts(111), timeout=15)
+    await until(lambda: "nhóm đã chuyển" in bot.api.texts(-1009), timeout=15)
+    await bot.settled()
+    async with bot.sessionmaker() as session:
+        moved = (
+            await session.execute(select(Outbox).where(Outbox.dedupe_key == "t-migrate:0"))
+        ).scalar_one()
+    assert (moved.chat_id, moved.status) == ("-1009", OutboxStatus.SENT)
+    assert bot.api.texts(-100) == []
+
+
+async def test_tokens_never_reach_the_logs(database_url, tmp_path, capsys):
+    async with FakeBotApi(TOKEN) as api:
+        runtime = await start_bot(
+            database_url,
+            tmp_path,
+            api,
+            telegram_webhook_secret="hook-secret-xyz",
+            log_level="DEBUG",
+        )
+        configure_logging(runtime.settings)
+        logging.getLogger("httpx").setLevel(logging.DEBUG)  # the noisiest logger, on purpose
+        try:
+            bot = Bot(runtime, api)
+            await bot.join(111, "NV1")
+            bot.api.push_message(111, "/help")
+            await until(lambda: len(bot.api.texts(111)) >= 2)
+            logging.getLogger("test").warning("token in a message: %s", TOKEN)
+        finally:
+            await runtime.stop()
+            logging.getLogger().handlers.clear()
+            logging.getLogger("httpx").setLevel(logging.WARNING)
+    logged = capsys.readouterr().err
+    assert "getUpdates" in logged or "sendMessage" in logged  # the requests were logged…
+    assert TOKEN not in logged and "hook-secret-xyz" not in logged  # …without the secrets
+    assert "token in a message: ***" in logged

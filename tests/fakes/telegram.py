@@ -89,6 +89,7 @@ class FakeBotApi:
         self.sent: list[Sent] = []
         self.rejected: list[Sent] = []
         self.calls: list[tuple[str, J]] = []  # every authorised call, in order
+        self.in_flight = 0  # requests received and not yet answered
         self.updates: list[J] = []  # queued for getUpdates, not yet confirmed
         self.polls: dict[str, J] = {}
         self.commands: dict[tuple[str, str], list[J]] = {}  # (scope JSON, language) -> list
@@ -229,12 +230,16 @@ class FakeBotApi:
             if (handler := self._handlers.get(method.lower())) is None:
                 raise ApiError("Not Found", 404)
             self.calls.append((method, params := await self._read_params(request)))
-            await asyncio.sleep(self.latency)
-            if "chat_id" in params and self._forced:
-                status, retry_after = self._forced.popleft()
-                self._reject(method, params, retry_after, forced=True)
-                raise ApiError(HTTPStatus(status).phrase, status)
-            result = await handler(method, params)
+            self.in_flight += 1
+            try:
+                await asyncio.sleep(self.latency)
+                if "chat_id" in params and self._forced:
+                    status, retry_after = self._forced.popleft()
+                    self._reject(method, params, retry_after, forced=True)
+                    raise ApiError(HTTPStatus(status).phrase, status)
+                result = await handler(method, params)
+            finally:
+                self.in_flight -= 1
         except ApiError as err:
             body = {"ok": False, "error_code": err.status, "description": err.description}
             body |= {"parameters": err.parameters} if err.parameters else {}
