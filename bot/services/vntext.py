@@ -1,18 +1,18 @@
-"""Vietnamese text helpers: diacritic folding for matching what people type."""
+"""Vietnamese text helpers for matching what people type (roster headers, roles, commands)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from bot.services.plans.text import fold as fold_marks
+
 _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
     """Lowercase, strip diacritics (including đ→d) and collapse whitespace."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", bare).strip().lower()
+    return _SPACES.sub(" ", fold_marks(text)).strip()
 
 
 def clean(text: str) -> str:
