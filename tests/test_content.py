@@ -95,6 +95,12 @@ def test_shipped_counts(shipped):
     assert len(shipped.reminders) >= 40
 
 
+def test_enough_content_is_in_force_today():
+    content = load_content()
+    assert len(content.active_quizzes(date(2026, 11, 22))) >= 120
+    assert len(content.active_reminders(date(2026, 11, 22))) >= 40
+
+
 def test_every_topic_has_quizzes_and_reminders(shipped):
     assert {q.topic for q in shipped.quizzes} == set(TOPICS)
     assert {r.topic for r in shipped.reminders} == set(TOPICS)
