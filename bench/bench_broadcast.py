@@ -97,6 +97,18 @@ async def outbox_states(url: str) -> Counter:
     return states
 
 
+async def sent_chats(url: str) -> set[str]:
+    """Chats whose copy the sender recorded as sent."""
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session:
+        rows = await session.execute(
+            select(Outbox.chat_id).where(Outbox.status == OutboxStatus.SENT)
+        )
+        chats = set(rows.scalars())
+    await engine.dispose()
+    return chats
+
+
 def honoured(api: FakeBotApi) -> tuple[int, int]:
     """(429 replies, sends that started inside a retry_after window they should have waited)."""
     violations = 0
@@ -117,8 +129,11 @@ async def bench(recipients: int, rate: float, kill: bool, url: str) -> dict:
         if kill:
             await asyncio.sleep(random.uniform(0.2, 0.8) * recipients / rate)
             worker.send_signal(signal.SIGKILL)
-            killed_in_flight = api.in_flight
+            held = api.in_flight
             await worker.wait()
+            # Also in flight: requests the server answered whose outcome was not yet recorded.
+            delivered = {str(s.chat_id) for s in api.sent if s.method == "sendMessage"}
+            killed_in_flight = held + len(delivered - await sent_chats(url))
             worker = await run_worker(url, api, rate)
         await worker.wait()
         elapsed = time.monotonic() - started

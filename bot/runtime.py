@@ -24,6 +24,7 @@ from bot.core.router import command_menu
 from bot.core.texts import t
 from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
+from bot.leadership import Action, Lease, hold
 from bot.scheduling import Scheduler
 from bot.services.notify import QuietHours
 from bot.services.plans.index import load_index
@@ -82,17 +83,39 @@ class Runtime:
             await self._start_zalo_bot()
         if settings.zalo_oa_enabled:
             await self._start_zalo_oa()
-        await self.scheduler.start()
+        await self._lead("scheduler", start=self.scheduler.start, stop=self._stop_scheduler)
 
     def _zalo_configured(self) -> bool:
         return self.settings.zalo_bot_token is not None or self.settings.zalo_oa_enabled
 
-    def _add_sender(self, transport: Transport, rate: float, chat_interval: float) -> None:
+    async def _add_sender(self, transport: Transport, rate: float, chat_interval: float) -> None:
         """A paced sender draining one channel's outbox."""
         pacer = Pacer(rate=rate, chat_interval=chat_interval, group_interval=chat_interval)
-        sender = Sender(self.app.sessionmaker, transport, pacer, clock=self.app.router.now)
-        self.senders[transport.channel] = sender
-        self._tasks.append(asyncio.create_task(sender.run()))
+        await self._run_sender(
+            Sender(self.app.sessionmaker, transport, pacer, clock=self.app.router.now)
+        )
+
+    async def _run_sender(self, sender: Sender) -> None:
+        """One process at a time drains a channel's outbox, so the token's rate limit holds."""
+        self.senders[sender.channel] = sender
+
+        async def start() -> None:
+            self._tasks.append(asyncio.create_task(sender.run()))
+
+        await self._lead(f"sender:{sender.channel}", start=start, stop=sender.stop)
+
+    async def _lead(self, name: str, *, start: Action, stop: Action) -> None:
+        """Play a role now if no other process does; otherwise stand by to take it over."""
+        lease = Lease(self.app.engine, name)
+        first = await lease.try_acquire()
+        if first:
+            log.info("this process now runs %s", name)
+            await start()
+        else:
+            log.info("%s runs in another process; standing by", name)
+        self._tasks.append(
+            asyncio.create_task(hold(lease, start=start, stop=stop, first_try=first))
+        )
 
     async def _start_zalo_bot(self) -> None:
         self.zalo_bot, transport = zalo_bot(
@@ -102,7 +125,9 @@ class Runtime:
             await self.zalo_bot.start()
         except ZaloBotError as exc:
             raise StartupError(t("zalo.bot_refused", error=exc)) from None
-        self._add_sender(transport, self.settings.zalo_bot_rate, self.settings.zalo_chat_interval)
+        await self._add_sender(
+            transport, self.settings.zalo_bot_rate, self.settings.zalo_chat_interval
+        )
 
     async def _start_zalo_oa(self) -> None:
         self.zalo_oa, transport = zalo_oa(
@@ -112,7 +137,9 @@ class Runtime:
             await self.zalo_oa.start()
         except TokenError as exc:
             raise StartupError(t("zalo.oa_refused", error=exc)) from None
-        self._add_sender(transport, self.settings.zalo_oa_rate, self.settings.zalo_chat_interval)
+        await self._add_sender(
+            transport, self.settings.zalo_oa_rate, self.settings.zalo_chat_interval
+        )
 
     async def _start_telegram(self) -> None:
         self.telegram = self._telegram_channel()
@@ -127,8 +154,10 @@ class Runtime:
             ),
             clock=self.app.router.now,
         )
-        self.senders[TELEGRAM] = sender
-        self._tasks.append(asyncio.create_task(sender.run()))
+        await self._run_sender(sender)
+
+    async def _stop_scheduler(self) -> None:
+        self.scheduler.shutdown()
 
     async def stop(self) -> None:
         """Stop receiving first, then let senders finish what they hold, then disconnect."""

@@ -75,8 +75,12 @@ class Scheduler:
             await schedules.ensure_defaults(session, now=self._clock(), timezone=self._timezone)
         missed = await self.catch_up()
         await self.rebuild()
+        if self.aps.running:
+            return missed
         # Edits from chat (/lich) or another process (atgt jobs set) are picked up here.
-        self.aps.add_job(self.sync, "interval", seconds=SYNC_EVERY_SECONDS, id=SYNC_JOB)
+        self.aps.add_job(
+            self.sync, "interval", seconds=SYNC_EVERY_SECONDS, id=SYNC_JOB, replace_existing=True
+        )
         self.aps.add_job(
             self.tick_broadcasts,
             "interval",
@@ -84,6 +88,7 @@ class Scheduler:
             id=BROADCAST_JOB,
             coalesce=True,
             max_instances=1,
+            replace_existing=True,
         )
         self.aps.start()
         return missed

@@ -83,6 +83,7 @@ class Sender:
 
     async def run(self) -> None:
         """Until stop(): claim due rows and hand them to chat workers."""
+        self._stopping = False  # a process that regains the role runs again
         await self.recover()
         while not self._stopping:
             claimed = await self._claim_batch()

@@ -17,7 +17,11 @@ from bot.settings import normalize_database_url
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; SQLite gets foreign keys, WAL and a busy timeout."""
-    engine = create_async_engine(normalize_database_url(url), **kwargs)
+    url = normalize_database_url(url)
+    if url.startswith("postgresql"):
+        # After a server restart, pooled connections are dead: test each before use.
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
