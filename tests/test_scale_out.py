@@ -160,6 +160,7 @@ async def test_one_leader_no_duplicates_and_takeover(database_url, clock, tmp_pa
             await first.stop(signal.SIGKILL)
             await second.stop()
 
+    print(f"takeover after SIGKILL: {takeover:.1f} s")
     assert takeover < 20
     for marker in ("Nhắc nhở an toàn giao thông", "Thông báo một", "Thông báo hai"):
         assert copies(api, marker) == Counter({1: 1, 2: 1, 3: 1}), marker
