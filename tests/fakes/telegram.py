@@ -90,6 +90,8 @@ class FakeBotApi:
         self.rejected: list[Sent] = []
         self.calls: list[tuple[str, J]] = []  # every authorised call, in order
         self.in_flight = 0  # requests received and not yet answered
+        self._outage: tuple[float, int] = (0.0, 502)  # (until, status) of a simulated outage
+        self.failed_during_outage = 0
         self.updates: list[J] = []  # queued for getUpdates, not yet confirmed
         self.polls: dict[str, J] = {}
         self.commands: dict[tuple[str, str], list[J]] = {}  # (scope JSON, language) -> list
@@ -142,6 +144,11 @@ class FakeBotApi:
     def force_status(self, count: int, http_status: int) -> None:
         """The next `count` calls with a chat_id fail with this HTTP status (e.g. 500, 502)."""
         self._forced.extend([(http_status, 0)] * count)
+
+    def outage(self, seconds: float, http_status: int = 502) -> None:
+        """Every call with a chat_id fails with `http_status` for the next `seconds`."""
+        self._outage = (time.monotonic() + seconds, http_status)
+        self.failed_during_outage = 0
 
     def sent_to(self, chat_id: int | str, method: str | None = None) -> list[Sent]:
         """Successful calls to one chat, optionally of one method."""
@@ -233,6 +240,9 @@ class FakeBotApi:
             self.in_flight += 1
             try:
                 await asyncio.sleep(self.latency)
+                if "chat_id" in params and time.monotonic() < self._outage[0]:
+                    self.failed_during_outage += 1
+                    raise ApiError(HTTPStatus(self._outage[1]).phrase, self._outage[1])
                 if "chat_id" in params and self._forced:
                     status, retry_after = self._forced.popleft()
                     self._reject(method, params, retry_after, forced=True)
