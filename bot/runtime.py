@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from sqlalchemy import text
@@ -92,8 +93,16 @@ class Runtime:
         """A paced sender draining one channel's outbox."""
         pacer = Pacer(rate=rate, chat_interval=chat_interval, group_interval=chat_interval)
         await self._run_sender(
-            Sender(self.app.sessionmaker, transport, pacer, clock=self.app.router.now)
+            Sender(self.app.sessionmaker, transport, pacer, **self._sender_options())
         )
+
+    def _sender_options(self) -> dict[str, object]:
+        """Retry policy of every sender, from the settings."""
+        return {
+            "clock": self.app.router.now,
+            "backoff": self.settings.send_retry_backoff,
+            "requeue_after": timedelta(seconds=self.settings.send_requeue_seconds),
+        }
 
     async def _run_sender(self, sender: Sender) -> None:
         """One process at a time drains a channel's outbox, so the token's rate limit holds."""
@@ -152,7 +161,7 @@ class Runtime:
                 chat_interval=self.settings.telegram_chat_interval,
                 group_interval=60 / self.settings.telegram_group_per_minute,
             ),
-            clock=self.app.router.now,
+            **self._sender_options(),
         )
         await self._run_sender(sender)
 
@@ -202,6 +211,7 @@ class Runtime:
             menu=list(command_menu(ROUTES, Role.EMPLOYEE, TELEGRAM)),
             webhook=webhook,
             health=self.healthy,
+            timeout=settings.telegram_timeout,
         )
 
     async def healthy(self) -> bool:

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     telegram_rate: float = Field(default=25.0, gt=0, le=1000)
+    telegram_timeout: float = Field(default=10.0, gt=0)  # seconds per Bot API call
     telegram_chat_interval: float = Field(default=1.0, ge=0)
     telegram_group_per_minute: int = Field(default=20, ge=1)
     zalo_bot_token: SecretStr | None = None
@@ -66,6 +67,9 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     content_dirs: list[Path] = Field(default_factory=list)
     quiet_hours: str = "21:00-06:30"
+    # Network failures: retried after these pauses (seconds), then requeued for later.
+    send_retry_backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    send_requeue_seconds: float = Field(default=60.0, gt=0)
     manager_broadcast: bool = False
     log_level: str = "INFO"
     # Optional LLM that rewords plan answers (OpenAI-compatible chat completions); off unless

@@ -38,13 +38,24 @@ def texts_with(api: FakeBotApi, marker: str) -> Counter:
     )
 
 
-async def test_bot_api_outage_loses_nothing(database_url, tmp_path):
+@pytest.mark.parametrize("hang", [0.0, 1.5], ids=["5xx", "timeouts"])
+async def test_bot_api_outage_loses_nothing(database_url, tmp_path, hang):
     async with FakeBotApi(TOKEN) as api:
         api.enforce_limits = False
-        runtime = await start_bot(database_url, tmp_path, api, telegram_chat_interval=0)
+        runtime = await start_bot(
+            database_url,
+            tmp_path,
+            api,
+            telegram_chat_interval=0,
+            telegram_timeout=1.0,
+            # Give up on in-process retries quickly, so the outage outlasts them and the
+            # rows take the long-outage path (back to pending, claimed again later).
+            send_retry_backoff=(0.2, 0.2),
+            send_requeue_seconds=2,
+        )
         try:
             await link_people(runtime)
-            api.outage(6)  # 502 for every send; the sender backs off 1, 2, 4 s
+            api.outage(6, hang=hang)  # every send fails (or hangs past the timeout) for 6 s
             async with runtime.app.sessionmaker() as session, session.begin():
                 draft = await broadcast.create(session, text="Mất mạng", now=datetime.now(UTC))
                 await broadcast.start(session, broadcast=draft, now=datetime.now(UTC))

@@ -50,6 +50,7 @@ class Sender:
         window: int = 200,
         idle_poll: float = 1.0,
         backoff: tuple[float, ...] = BACKOFF,
+        requeue_after: timedelta = REQUEUE_AFTER,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._transport = transport
@@ -58,6 +59,7 @@ class Sender:
         self._window = window
         self._idle_poll = idle_poll
         self._backoff = backoff
+        self._requeue_after = requeue_after
         self._queues: dict[str, deque[Outbox]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
@@ -232,6 +234,6 @@ class Sender:
 
     async def _requeue(self, rows: list[Outbox]) -> None:
         """Put rows back to pending for a later attempt, keeping their order by id."""
-        later = self._clock() + REQUEUE_AFTER
+        later = self._clock() + self._requeue_after
         for row in rows:
             await self._db(outbox.mark_retry, row_id=row.id, not_before=later, error="requeued")

@@ -62,6 +62,7 @@ class TelegramChannel:
         menu: list[tuple[str, str]],
         webhook: WebhookConfig | None = None,
         health: Health | None = None,
+        timeout: float = 10.0,
     ) -> None:
         builder = (
             Application.builder()
@@ -69,7 +70,10 @@ class TelegramChannel:
             .base_url(api_url)
             .base_file_url(file_url(api_url))
             .connection_pool_size(64)
-            .pool_timeout(10)
+            .pool_timeout(timeout)
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .connect_timeout(timeout)
         )
         if webhook is not None:
             builder = builder.updater(None)

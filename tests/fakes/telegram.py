@@ -91,6 +91,7 @@ class FakeBotApi:
         self.calls: list[tuple[str, J]] = []  # every authorised call, in order
         self.in_flight = 0  # requests received and not yet answered
         self._outage: tuple[float, int] = (0.0, 502)  # (until, status) of a simulated outage
+        self._hang = 0.0
         self.failed_during_outage = 0
         self.updates: list[J] = []  # queued for getUpdates, not yet confirmed
         self.polls: dict[str, J] = {}
@@ -145,9 +146,11 @@ class FakeBotApi:
         """The next `count` calls with a chat_id fail with this HTTP status (e.g. 500, 502)."""
         self._forced.extend([(http_status, 0)] * count)
 
-    def outage(self, seconds: float, http_status: int = 502) -> None:
-        """Every call with a chat_id fails with `http_status` for the next `seconds`."""
+    def outage(self, seconds: float, http_status: int = 502, hang: float = 0.0) -> None:
+        """Every call with a chat_id fails with `http_status` for the next `seconds`;
+        with `hang`, each first waits that long (a client with a shorter timeout gives up)."""
         self._outage = (time.monotonic() + seconds, http_status)
+        self._hang = hang
         self.failed_during_outage = 0
 
     def sent_to(self, chat_id: int | str, method: str | None = None) -> list[Sent]:
@@ -242,6 +245,7 @@ class FakeBotApi:
                 await asyncio.sleep(self.latency)
                 if "chat_id" in params and time.monotonic() < self._outage[0]:
                     self.failed_during_outage += 1
+                    await asyncio.sleep(self._hang)
                     raise ApiError(HTTPStatus(self._outage[1]).phrase, self._outage[1])
                 if "chat_id" in params and self._forced:
                     status, retry_after = self._forced.popleft()
