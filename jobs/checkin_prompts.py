@@ -11,20 +11,18 @@ from jobs.base import JobContext
 async def run(ctx: JobContext) -> int:
     """Queue the form per participant without a complete check-in; returns how many."""
     sent = 0
+    reachable = await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now)
     for campaign in await campaigns.running_campaigns(ctx.session, now=ctx.now):
         period = period_of(campaign, ctx.now)
-        done = await checkins.answered_ids(
-            ctx.session, campaign_id=campaign.id, period_start=period.start
-        )
-        people = {p.id for p in await campaigns.participants(ctx.session, campaign=campaign)}
-        for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
-            if recipient.person_id in people and recipient.person_id not in done:
-                sent += await notify.send(
-                    ctx.session,
-                    to=recipient,
-                    replies=[prompt_reply(campaign, period)],
-                    key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
-                    now=ctx.now,
-                    not_before=ctx.not_before,
-                )
+        for recipient in await checkins.missing(
+            ctx.session, campaign=campaign, period=period, reachable=reachable
+        ):
+            sent += await notify.send(
+                ctx.session,
+                to=recipient,
+                replies=[prompt_reply(campaign, period)],
+                key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
+                now=ctx.now,
+                not_before=ctx.not_before,
+            )
     return sent

@@ -12,25 +12,25 @@ async def run(ctx: JobContext) -> int:
     """Queue a nudge per participant still missing, within each campaign's limit."""
     sent = 0
     today = ctx.now.astimezone(ctx.tz).date()
+    reachable = await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now)
     for campaign in await campaigns.running_campaigns(ctx.session, now=ctx.now):
         period = period_of(campaign, ctx.now)
-        done = await checkins.answered_ids(
-            ctx.session, campaign_id=campaign.id, period_start=period.start
-        )
-        people = {p.id for p in await campaigns.participants(ctx.session, campaign=campaign)}
-        for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
-            pid = recipient.person_id
-            if pid not in people or pid in done:
-                continue
+        for recipient in await checkins.missing(
+            ctx.session, campaign=campaign, period=period, reachable=reachable
+        ):
             if not await checkins.may_nudge(
-                ctx.session, campaign=campaign, person_id=pid, period=period, today=today
+                ctx.session,
+                campaign=campaign,
+                person_id=recipient.person_id,
+                period=period,
+                today=today,
             ):
                 continue
             sent += await notify.send(
                 ctx.session,
                 to=recipient,
                 replies=[prompt_reply(campaign, period, nudge=True)],
-                key=f"{ctx.key(pid)}:c{campaign.id}",
+                key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
                 now=ctx.now,
                 not_before=ctx.not_before,
             )

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Nudge, Registration, ViolationReport
-from bot.services.campaigns import Period, period_of
+from bot.services.campaigns import Period, participants, period_of
+from bot.services.notify import Recipient
 
 VIOLATION_KINDS = (
     "alcohol", "helmet", "phone", "speed", "seatbelt", "signs", "right_of_way", "other",
@@ -150,6 +151,15 @@ async def answered_ids(session: AsyncSession, *, campaign_id: int, period_start:
         CheckIn.complete.is_(True),
     )
     return set((await session.execute(query)).scalars())
+
+
+async def missing(
+    session: AsyncSession, *, campaign: Campaign, period: Period, reachable: Sequence[Recipient]
+) -> list[Recipient]:
+    """Reachable participants of the campaign without a complete check-in for the period."""
+    done = await answered_ids(session, campaign_id=campaign.id, period_start=period.start)
+    people = {p.id for p in await participants(session, campaign=campaign)}
+    return [r for r in reachable if r.person_id in people and r.person_id not in done]
 
 
 async def may_nudge(
