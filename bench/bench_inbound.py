@@ -3,11 +3,10 @@
     .venv/bin/python -m bench.bench_inbound [--events 5000] [--concurrency 8] [--people 2000]
         [--db sqlite,postgresql] [--processes 1,2] [--profile]
 
-Per database and process count, a fresh database gets the five sample plans on their units
-and groups of 50 people below them, everyone linked on Telegram. Then 1 or 2 worker
-processes build the real app (`build_app`), warm the Q&A index and feed their share of the
-events through `app.router.handle`, C events in flight each. Telegram is an outbox channel:
-every reply is written to the outbox in the event's transaction. Prints one JSON object.
+Per database and process count: a fresh database holding the sample plans' units and groups
+of 50 people below them, all linked on Telegram (an outbox channel: replies are queued in the
+event's transaction). 1 or 2 worker processes build the real app, warm the Q&A index, then
+feed their share of the events to `app.router.handle`, C in flight each. Prints JSON.
 """
 
 from __future__ import annotations
@@ -33,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from logging.handlers import BufferingHandler
 from pathlib import Path
 
 import asyncpg
@@ -51,26 +51,20 @@ from bot.settings import load_settings
 from tests.qa.evaluate import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "ATGT_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
+PG_ADMIN_URL = os.getenv("ATGT_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 USER_BASE = 500_000_000
 MIX = (("help", 40), ("me", 20), ("diem", 20), ("quiz", 10), ("text", 10))
-QUESTIONS = (
-    "ke hoach den khi nao",
-    "chu de nam 2023 la gi",
-    "ai ky ke hoach nay",
-    "bao cao ket qua thuc hien gui ve dau",
-    "uong ruou bia roi co duoc lai xe khong",
-)
+QUESTIONS = (  # plain-text questions about the plans and the law
+    "ke hoach den khi nao|chu de nam 2023 la gi|ai ky ke hoach nay|"
+    "bao cao ket qua thuc hien gui ve dau|uong ruou bia roi co duoc lai xe khong"
+).split("|")
+PROCESS_KEYS = ("cpu_s", "warm_index_s", "errors_logged", "first_error", "profile")
 CHECKED = ("error.apology", "quiz.unknown", "quiz.already_answered", "onboarding.not_linked")
 
 
 async def seed(url: str, people: int, group: int = 50) -> float:
     """The sample plans on their units, groups of `group` people below, all on Telegram."""
-    engine = make_engine(url)
-    now = datetime.now(UTC)
-    started = time.perf_counter()
+    engine, now, started = make_engine(url), datetime.now(UTC), time.perf_counter()
     async with make_sessionmaker(engine)() as session, session.begin():
         tops = []
         for path, unit_path in plan_units().values():
@@ -84,29 +78,18 @@ async def seed(url: str, people: int, group: int = 50) -> float:
         await session.execute(insert(Unit), units)
         query = select(Unit.id).where(Unit.name.like("Tổ %")).order_by(Unit.id)
         unit_ids = (await session.execute(query)).scalars().all()
+        common = {"role": Role.EMPLOYEE, "active": True, "created_at": now, "updated_at": now}
         rows = [
-            {
-                "employee_code": f"E{n:06d}",
-                "full_name": f"Nguyễn Văn {n}",
-                "unit_id": unit_ids[n // group],
-                "role": Role.EMPLOYEE,
-                "active": True,
-                "created_at": now,
-                "updated_at": now,
-            }
+            {**common, "employee_code": f"E{n:06d}", "full_name": f"Nguyễn Văn {n}"}
+            | {"unit_id": unit_ids[n // group]}
             for n in range(people)
         ]
         await session.execute(insert(Person), rows)
         ids = (await session.execute(select(Person.id).order_by(Person.id))).scalars().all()
+        linked = {"channel": "telegram", "status": "active", "linked_at": now}
         accounts = [
-            {
-                "person_id": pid,
-                "channel": "telegram",
-                "platform_user_id": str(USER_BASE + n),
-                "chat_id": str(USER_BASE + n),
-                "status": "active",
-                "linked_at": now,
-            }
+            {**linked, "person_id": pid, "platform_user_id": str(USER_BASE + n)}
+            | {"chat_id": str(USER_BASE + n)}
             for n, pid in enumerate(ids)
         ]
         await session.execute(insert(ChannelAccount), accounts)
@@ -138,11 +121,9 @@ def incoming(number: int, kind: str, person: int, step: int = 0) -> Incoming:
 
 async def quiz_ref(app: App, event_id: str) -> str | None:
     """The quiz ref of the poll queued for an event (stands in for the sender)."""
-    key = f"reply:telegram:{event_id}:0"
+    query = select(Outbox.payload).where(Outbox.dedupe_key == f"reply:telegram:{event_id}:0")
     async with app.sessionmaker() as session:
-        payload = (
-            await session.execute(select(Outbox.payload).where(Outbox.dedupe_key == key))
-        ).scalar_one()
+        payload = (await session.execute(query)).scalar_one()
     return payload["quiz"]["ref"] if payload.get("quiz") else None
 
 
@@ -150,7 +131,6 @@ async def feed(app: App, jobs: list[tuple[int, str, int]], concurrency: int) -> 
     """Handle every job's updates with `concurrency` in flight; latencies per kind (ms)."""
     latencies: dict[str, list[float]] = defaultdict(list)
     pending = list(reversed(jobs))
-    missing_quiz = 0
 
     async def timed(label: str, event: Incoming) -> None:
         started = time.perf_counter()
@@ -158,41 +138,20 @@ async def feed(app: App, jobs: list[tuple[int, str, int]], concurrency: int) -> 
         latencies[label].append((time.perf_counter() - started) * 1000)
 
     async def loop() -> None:
-        nonlocal missing_quiz
         while pending:
             number, kind, person = pending.pop()
             event = incoming(number, kind, person)
             await timed(kind, event)
             if kind == "quiz":
                 ref = await quiz_ref(app, event.event_id)
-                if ref is None:
-                    missing_quiz += 1
+                if ref is None:  # no quiz in force: counted as quiz without answer
                     continue
-                answer = replace(
-                    incoming(number, kind, person, step=1),
-                    kind=Kind.POLL_ANSWER,
-                    text="",
-                    command="",
-                    poll_id=ref,
-                    option_ids=(number % 2,),
-                )
+                step = incoming(number, kind, person, step=1)
+                answer = replace(step, kind=Kind.POLL_ANSWER, poll_id=ref, option_ids=(number % 2,))
                 await timed("poll_answer", answer)
 
     await asyncio.gather(*(loop() for _ in range(concurrency)))
-    return {"latencies_ms": latencies, "quiz_without_poll": missing_quiz}
-
-
-class _ErrorCount(logging.Handler):
-    """Counts error records (the router logs every apology) and keeps the first message."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.count, self.first = 0, None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        if self.first is None and record.exc_info:
-            self.first = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"[:300]
+    return {"latencies_ms": latencies}
 
 
 def top_costs(profile: cProfile.Profile, limit: int = 15) -> dict[str, list[str]]:
@@ -201,18 +160,16 @@ def top_costs(profile: cProfile.Profile, limit: int = 15) -> dict[str, list[str]
     for (file, line, func), (_, calls, own, total, _) in pstats.Stats(profile).stats.items():
         name = file.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
         rows.append((own, total, calls, f"{name}:{line}({func})"))
-    ours = [r for r in rows if r[3].startswith(("bot/", "handlers/"))]
+    ours = sorted((r for r in rows if r[3].startswith(("bot/", "handlers/"))), key=lambda r: -r[1])
     fmt = "{3}  own {0:.2f}s  total {1:.2f}s  calls {2}".format
-    return {
-        "by_own_time": [fmt(*r) for r in sorted(rows, reverse=True)[:limit]],
-        "project_by_total_time": [fmt(*r) for r in sorted(ours, key=lambda r: -r[1])[:limit]],
-    }
+    own = [fmt(*r) for r in sorted(rows, reverse=True)[:limit]]
+    return {"by_own_time": own, "project_by_total_time": [fmt(*r) for r in ours[:limit]]}
 
 
 async def worker(args: argparse.Namespace) -> dict:
     """One process: build the app, warm up, wait for "go", handle its share of the jobs."""
-    errors = _ErrorCount()
-    logging.getLogger().handlers[:] = [errors]
+    errors = BufferingHandler(capacity=10**9)  # the router logs one error per apology
+    logging.basicConfig(level=logging.ERROR, handlers=[errors], force=True)
     app = build_app(load_settings(database_url=args.worker))
     started = time.perf_counter()
     async with app.sessionmaker() as session:
@@ -221,28 +178,19 @@ async def worker(args: argparse.Namespace) -> dict:
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
     jobs = plan_jobs(args.events, args.people)[args.part :: args.parts]
-    profile = cProfile.Profile() if args.profile else None
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    start = time.time()
-    if profile:
+    profile = cProfile.Profile()
+    cpu, start = resource.getrusage(resource.RUSAGE_SELF), time.time()
+    if args.profile:
         profile.enable()
     result = await feed(app, jobs, args.concurrency)
-    if profile:
-        profile.disable()
-    end = time.time()
-    after = resource.getrusage(resource.RUSAGE_SELF)
+    profile.disable()
+    end, after = time.time(), resource.getrusage(resource.RUSAGE_SELF)
     await app.close()
-    result.update(
-        start=start,
-        end=end,
-        warm_index_s=round(warm, 2),
-        cpu_s=round(after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime, 2),
-        errors_logged=errors.count,
-        first_error=errors.first,
-    )
-    if profile:
-        result["profile"] = top_costs(profile)
-    return result
+    first = next((str(r.exc_info[1])[:200] for r in errors.buffer if r.exc_info), None)
+    cpu_s = round(after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime, 2)
+    result |= {"start": start, "end": end, "warm_index_s": round(warm, 2), "cpu_s": cpu_s}
+    result |= {"errors_logged": len(errors.buffer), "first_error": first}
+    return result | ({"profile": top_costs(profile)} if args.profile else {})
 
 
 async def outcomes(url: str) -> dict:
@@ -259,10 +207,8 @@ async def outcomes(url: str) -> dict:
 
 async def _admin(sql: str) -> None:
     connection = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
+    await connection.execute(sql)
+    await connection.close()
 
 
 @contextlib.contextmanager
@@ -294,58 +240,35 @@ def run(kind: str, processes: int, args: argparse.Namespace) -> dict:
     """Seed a fresh database, start the workers together, merge their figures."""
     with database(kind) as url:
         seeded = asyncio.run(seed(url, args.people))
-        command = [sys.executable, "-m", "bench.bench_inbound", "--worker", url]
-        command += ["--parts", str(processes), "--events", str(args.events)]
-        command += ["--people", str(args.people), "--concurrency", str(args.concurrency)]
-        command += ["--profile"] * args.profile
-        workers = [
-            subprocess.Popen(
-                [*command, "--part", str(part)],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for part in range(processes)
-        ]
+        command = [sys.executable, "-m", "bench.bench_inbound", *sys.argv[1:], "--worker", url]
+        command.append(f"--parts={processes}")  # the worker reads the same options
+        pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True}
+        parts = [f"--part={part}" for part in range(processes)]
+        workers = [subprocess.Popen([*command, part], cwd=ROOT, **pipes) for part in parts]
+        for w in workers:  # all warmed up, then all go at once
+            assert w.stdout.readline().strip() == "ready"
         for w in workers:
-            assert w.stdout is not None and w.stdout.readline().strip() == "ready"
-        for w in workers:
-            assert w.stdin is not None
             w.stdin.write("go\n")
             w.stdin.flush()
         parts = [json.loads(w.communicate()[0]) for w in workers]
         checked = asyncio.run(outcomes(url))
     merged: dict[str, list[float]] = defaultdict(list)
-    for part in parts:
-        for label, values in part["latencies_ms"].items():
-            merged[label] += values
+    for label, values in (item for p in parts for item in p["latencies_ms"].items()):
+        merged[label] += values
     every = [v for values in merged.values() for v in values]
     wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
-    return {
-        "database": kind,
-        "processes": processes,
-        "seed_s": round(seeded, 2),
-        "updates": len(every),
-        "wall_s": round(wall, 2),
-        "updates_per_s": round(len(every) / wall, 1),
-        "latency_ms": percentiles(every),
-        "latency_ms_by_kind": {k: {"n": len(v), **percentiles(v)} for k, v in merged.items()},
-        "per_process": [
-            {
-                "updates_per_s": round(sum(map(len, p["latencies_ms"].values())) / wall, 1),
-                "cpu_s": p["cpu_s"],
-                "warm_index_s": p["warm_index_s"],
-                "errors_logged": p["errors_logged"],
-                "first_error": p["first_error"],
-                **({"profile": p["profile"]} if "profile" in p else {}),
-            }
-            for p in parts
-        ],
-        "quiz_without_poll": sum(p["quiz_without_poll"] for p in parts),
-        **checked,
-        "apology_share": round(checked["error.apology"] / max(len(every), 1), 4),
-    }
+    count = len(every)
+    result = {"database": kind, "processes": processes, "seed_s": round(seeded, 2)}
+    result |= {"updates": count, "wall_s": round(wall, 2), "updates_per_s": round(count / wall, 1)}
+    result["latency_ms"] = percentiles(every)
+    result["latency_ms_by_kind"] = {k: {"n": len(v), **percentiles(v)} for k, v in merged.items()}
+    result["per_process"] = [
+        {"updates_per_s": round(sum(map(len, p["latencies_ms"].values())) / wall, 1)}
+        | {k: p[k] for k in PROCESS_KEYS if k in p}
+        for p in parts
+    ]
+    result["quiz_without_answer"] = len(merged["quiz"]) - len(merged["poll_answer"])
+    return result | checked | {"apology_share": round(checked["error.apology"] / count, 4)}
 
 
 def main() -> None:
