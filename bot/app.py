@@ -77,6 +77,7 @@ def build_app(
         outbox_channels=OUTBOX_CHANNELS,
         on_enqueued=on_enqueued,
         content=content,
+        serialize=engine.dialect.name == "sqlite",
     )
     return App(settings, engine, sessionmaker, router, content)
 

@@ -45,9 +45,12 @@ async def enqueue(
     if not values:
         return 0
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Outbox).values(values).on_conflict_do_nothing()
-    result = await session.execute(statement)
-    return result.rowcount
+    # One cached statement per row: a multi-row VALUES would be compiled anew on every call.
+    statement = insert(Outbox.__table__).on_conflict_do_nothing()
+    queued = 0
+    for value in values:
+        queued += (await session.execute(statement, value)).rowcount
+    return queued
 
 
 async def claim(session: AsyncSession, *, channel: str, now: datetime, limit: int) -> list[Outbox]:

@@ -7,15 +7,17 @@ same transaction as the handler's effects, so a redelivered update does nothing.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from bot.content import Content
 from bot.core import outbox
@@ -136,6 +138,7 @@ class Router:
         outbox_channels: frozenset[str] = frozenset(),
         on_enqueued: Callable[[str], None] | None = None,
         content: Content | None = None,
+        serialize: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self.routes = tuple(routes)
@@ -144,6 +147,9 @@ class Router:
         self.outbox_channels = outbox_channels
         self._on_enqueued = on_enqueued or (lambda channel: None)
         self.content = content
+        # SQLite has one writer: queueing here beats polling in its busy handler (p99 drops
+        # from seconds to ~0.1 s and no update times out with "database is locked").
+        self._serial = asyncio.Lock() if serialize else contextlib.nullcontext()
 
     def now(self) -> datetime:
         """The router's clock (injected in tests)."""
@@ -151,6 +157,10 @@ class Router:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one event exactly once; never raises."""
+        async with self._serial:
+            return await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
         try:
             async with self._sessionmaker() as session, session.begin():
                 replies = await self._process(session, incoming)
@@ -233,11 +243,10 @@ class Router:
 
 async def _claim_event(session: AsyncSession, incoming: Incoming, now: datetime) -> None:
     """Insert the event key first; a unique violation means we saw it already."""
-    session.add(
-        ProcessedEvent(channel=incoming.channel, event_id=incoming.event_id, processed_at=now)
-    )
+    row = {"channel": incoming.channel, "event_id": incoming.event_id, "processed_at": now}
     try:
-        await session.flush()
+        # A plain INSERT (compiled once, cached) rather than a unit-of-work flush: hot path.
+        await session.execute(insert(ProcessedEvent.__table__), row)
     except IntegrityError:
         raise _Duplicate from None
 
@@ -250,9 +259,10 @@ async def _find_account(session: AsyncSession, incoming: Incoming) -> ChannelAcc
             ChannelAccount.channel == incoming.channel,
             ChannelAccount.platform_user_id == incoming.user_id,
         )
-        .options(selectinload(ChannelAccount.person).selectinload(Person.unit))
+        # One joined SELECT instead of three: this runs for every update.
+        .options(joinedload(ChannelAccount.person).joinedload(Person.unit))
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    return (await session.execute(query)).unique().scalar_one_or_none()
 
 
 async def _resolve_poll(session: AsyncSession, incoming: Incoming) -> Incoming:
