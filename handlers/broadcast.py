@@ -208,27 +208,7 @@ async def results(ctx: Context) -> list[Reply]:
     words = ctx.incoming.args.split()
     number = next((w for w in words if w.isdigit()), None)
     broadcast = await _latest(ctx, int(number) if number else None)
-    lines = [
-        t(
-            "broadcast.result_header",
-            id=broadcast.id,
-            status=t(f"broadcast.status.{broadcast.status.value}"),
-        )
-    ]
-    for tally in await broadcast_report.by_unit(ctx.session, broadcast_id=broadcast.id):
-        lines.append(
-            t(
-                "broadcast.result_line",
-                unit=tally.label,
-                delivered=tally.delivered,
-                recipients=tally.recipients,
-                delivery=round(tally.delivery_rate * 100),
-                read=tally.read,
-                read_rate=round(tally.read_rate * 100),
-            )
-        )
-        if tally.unreachable:
-            lines.append(t("broadcast.unreachable", count=tally.unreachable))
+    lines = await broadcast_report.result_lines(ctx.session, broadcast=broadcast)
     replies = [Reply("\n".join(lines))]
     if "xlsx" in (w.lower() for w in words):
         data = await broadcast_report.export_bytes(ctx.session, broadcast_id=broadcast.id)

@@ -147,25 +147,7 @@ def report(
         found = await session.get(Broadcast, number)
         if found is None:
             return None
-        lines = [
-            t(
-                "broadcast.result_header",
-                id=number,
-                status=t(f"broadcast.status.{found.status.value}"),
-            )
-        ]
-        for tally in await broadcast_report.by_unit(session, broadcast_id=number):
-            lines.append(
-                t(
-                    "broadcast.result_line",
-                    unit=tally.label,
-                    delivered=tally.delivered,
-                    recipients=tally.recipients,
-                    delivery=round(tally.delivery_rate * 100),
-                    read=tally.read,
-                    read_rate=round(tally.read_rate * 100),
-                )
-            )
+        lines = await broadcast_report.result_lines(session, broadcast=found)
         if xlsx is not None:
             await broadcast_report.export(session, broadcast_id=number, path=xlsx)
         return lines

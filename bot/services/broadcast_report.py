@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.core.texts import t
 from bot.db.models import (
     Broadcast,
     BroadcastRecipient,
@@ -82,6 +83,27 @@ async def by_unit(session: AsyncSession, *, broadcast_id: int) -> list[Tally]:
         .order_by(Unit.path)
     )
     return [Tally(*row) for row in (await session.execute(query)).all()]
+
+
+async def result_lines(session: AsyncSession, *, broadcast: Broadcast) -> list[str]:
+    """The header and one line per unit: delivery and read rates (chat and CLI)."""
+    status = t(f"broadcast.status.{broadcast.status.value}")
+    lines = [t("broadcast.result_header", id=broadcast.id, status=status)]
+    for tally in await by_unit(session, broadcast_id=broadcast.id):
+        lines.append(
+            t(
+                "broadcast.result_line",
+                unit=tally.label,
+                delivered=tally.delivered,
+                recipients=tally.recipients,
+                delivery=round(tally.delivery_rate * 100),
+                read=tally.read,
+                read_rate=round(tally.read_rate * 100),
+            )
+        )
+        if tally.unreachable:
+            lines.append(t("broadcast.unreachable", count=tally.unreachable))
+    return lines
 
 
 async def finish_if_done(session: AsyncSession, *, broadcast: Broadcast) -> bool:
