@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.router import Context
 from bot.core.texts import ROLE_LABELS, t
@@ -106,11 +107,8 @@ async def button(ctx: Context) -> list[Reply]:
     """'bc:<id>:send|units|roles|done|cancel|u:<unit>|r:<role>'."""
     author = _author(ctx)
     parts = ctx.incoming.payload.split(":")
-    draft = (
-        await ctx.session.get(Broadcast, int(parts[1]))
-        if parts[1:2] and parts[1].isdigit()
-        else None
-    )
+    draft_id = parse_int(parts[1]) if parts[1:2] else None
+    draft = await ctx.session.get(Broadcast, draft_id) if draft_id is not None else None
     if (
         draft is None
         or len(parts) < 3
@@ -146,7 +144,8 @@ async def _send(ctx: Context, draft: Broadcast) -> Reply:
 async def _toggle(ctx: Context, author: Person, draft: Broadcast, kind: str, value: str) -> None:
     """Add or remove one target; a unit outside the author's scope is refused."""
     if kind == "u":
-        unit = await ctx.session.get(Unit, int(value)) if value.isdigit() else None
+        unit_id = parse_int(value)
+        unit = await ctx.session.get(Unit, unit_id) if unit_id is not None else None
         if unit is None or not org.can_manage(author, unit):
             raise UserError(t("error.forbidden"))
         draft.unit_ids = sorted(set(draft.unit_ids) ^ {unit.id})
@@ -195,10 +194,10 @@ async def read(ctx: Context) -> list[Reply]:
 async def cancel(ctx: Context) -> list[Reply]:
     """`/thongbao_huy ID`."""
     _author(ctx)
-    number = ctx.incoming.args.strip()
-    if not number.isdigit():
+    number = parse_int(ctx.incoming.args.strip())
+    if number is None:
         raise UserError(t("help.thongbao_huy"))
-    stopped = await service.cancel(ctx.session, broadcast_id=int(number), now=ctx.now)
+    stopped = await service.cancel(ctx.session, broadcast_id=number, now=ctx.now)
     return [Reply(t("broadcast.cancelled", id=number, count=stopped))]
 
 
@@ -206,8 +205,8 @@ async def results(ctx: Context) -> list[Reply]:
     """`/thongbao_ketqua [ID] [xlsx]`: delivery and read rates per unit."""
     _author(ctx)
     words = ctx.incoming.args.split()
-    number = next((w for w in words if w.isdigit()), None)
-    broadcast = await _latest(ctx, int(number) if number else None)
+    number = next((n for n in map(parse_int, words) if n is not None), None)
+    broadcast = await _latest(ctx, number)
     lines = await broadcast_report.result_lines(ctx.session, broadcast=broadcast)
     replies = [Reply("\n".join(lines))]
     if "xlsx" in (w.lower() for w in words):

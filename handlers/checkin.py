@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import Button, Reply
 from bot.core.router import Context
 from bot.core.texts import t
@@ -93,7 +94,9 @@ async def button(ctx: Context) -> list[Reply]:
 
 def _well_formed(parts: list[str]) -> bool:
     """Stale or forged button data must not reach the parsing below."""
-    if len(parts) < 4 or not parts[1].isdigit() or not parts[2].isdigit() or len(parts[2]) != 8:
+    if len(parts) < 4 or len(parts[2]) != 8:
+        return False
+    if parse_int(parts[1]) is None or parse_int(parts[2]) is None:
         return False
     try:
         datetime.strptime(parts[2], "%Y%m%d")
@@ -102,8 +105,13 @@ def _well_formed(parts: list[str]) -> bool:
     if parts[3] == "all":
         return len(parts) == 4
     if parts[3] == "q":
-        return len(parts) == 5 and parts[4].isdigit()
-    return parts[3] == "a" and len(parts) == 6 and parts[4].isdigit() and parts[5] in ("0", "1")
+        return len(parts) == 5 and parse_int(parts[4]) is not None
+    return (
+        parts[3] == "a"
+        and len(parts) == 6
+        and parse_int(parts[4]) is not None
+        and parts[5] in ("0", "1")
+    )
 
 
 async def note(ctx: Context) -> list[Reply]:
@@ -133,9 +141,10 @@ async def violation(ctx: Context) -> list[Reply]:
             for n, kind in enumerate(checkins.VIOLATION_KINDS, 1)
         )
         return [Reply(t("violation.choose"), buttons=buttons)]
-    if not args[0].isdigit() or not 1 <= int(args[0]) <= len(checkins.VIOLATION_KINDS):
+    number = parse_int(args[0], maximum=len(checkins.VIOLATION_KINDS))
+    if not number:
         raise UserError(t("violation.unknown_kind"))
-    kind = checkins.VIOLATION_KINDS[int(args[0]) - 1]
+    kind = checkins.VIOLATION_KINDS[number - 1]
     when = _parse_day(args[1], ctx) if len(args) > 1 else _today(ctx)
     return await _report(ctx, kind, when, args[2] if len(args) > 2 else None)
 

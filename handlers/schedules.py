@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import Reply
 from bot.core.router import Context
 from bot.core.texts import t
@@ -34,7 +35,8 @@ async def manage(ctx: Context) -> list[Reply]:
         listed = [describe(s) for s in await schedules.all_schedules(ctx.session)]
         return [Reply("\n".join([t("schedule.header"), *listed, t("schedule.usage")]))]
     action, rest = words[0].lower(), words[1:]
-    if not rest or not rest[0].isdigit() or action not in ("bat", "tat", "sua"):
+    schedule_id = parse_int(rest[0]) if rest else None
+    if schedule_id is None or action not in ("bat", "tat", "sua"):
         raise UserError(t("schedule.usage"))
     changes: dict[str, object] = {"enabled": action == "bat"} if action != "sua" else {}
     if action == "sua":
@@ -42,7 +44,7 @@ async def manage(ctx: Context) -> list[Reply]:
             raise UserError(t("schedule.usage"))
         changes = {"days": rest[1], "time": rest[2]}
     schedule = await schedules.update_schedule(
-        ctx.session, schedule_id=int(rest[0]), now=ctx.now, **changes
+        ctx.session, schedule_id=schedule_id, now=ctx.now, **changes
     )
     await ctx.session.refresh(schedule, ["unit"])
     return [Reply(f"{t('schedule.updated')}\n{describe(schedule)}")]

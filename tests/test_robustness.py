@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from telegram import Bot, Update
 
@@ -15,8 +15,13 @@ from tests.harness import Chat, linked_chat, load_roster, make_router
 
 COMMANDS = sorted({r.name for r in ROUTES if r.kind == Kind.COMMAND})
 PREFIXES = [*sorted({r.name for r in ROUTES if r.kind == Kind.BUTTON}), "zz", ""]
-junk = st.text(min_size=0, max_size=300) | st.sampled_from(
-    ["<b>x</b>", "*bold* _x_", "\u202e\u200b", "🚦" * 50, "' OR 1=1 --", "x" * 10_000, "%s%n"]
+numbers = st.integers(-(2**70), 2**70).map(str) | st.sampled_from(["²", "١٢", "1e9", "0"])
+junk = (
+    st.text(min_size=0, max_size=300)
+    | numbers
+    | st.sampled_from(
+        ["<b>x</b>", "*bold* _x_", "\u202e\u200b", "🚦" * 50, "' OR 1=1 --", "x" * 10_000, "%s%n"]
+    )
 )
 messages = st.one_of(
     junk,
@@ -39,6 +44,7 @@ async def org(sessionmaker, clock, tmp_path):
 
 @SETTINGS
 @given(text=messages, press=buttons, options=st.lists(st.integers(-5, 99), max_size=3))
+@example(text="/thongbao_huy 9223372036854775808", press="ack:9223372036854775808", options=[])
 async def test_any_input_is_answered_or_ignored(org, text, press, options):
     router, admin = org
     stranger = Chat(router, user_id="stranger")

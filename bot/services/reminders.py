@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Content, ReminderItem
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import Button, Reply
 from bot.core.texts import t
 from bot.db.models import ReminderDelivery
@@ -58,7 +59,8 @@ async def acknowledge(
 ) -> bool:
     """Count 'Đã hiểu' once; True the first time, False when already counted."""
     _, _, number = payload.partition(":")
-    delivery = await session.get(ReminderDelivery, int(number)) if number.isdigit() else None
+    delivery_id = parse_int(number)
+    delivery = await session.get(ReminderDelivery, delivery_id) if delivery_id else None
     if delivery is None or delivery.person_id != person_id:
         raise UserError(t("error.unknown_button"))
     result = await session.execute(
