@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.db.models import Outbox, OutboxStatus
+from bot.db.session import make_engine
 from bot.services import broadcast, org
 from tests.channels.test_telegram_e2e import TOKEN, Bot, start_bot, until
 from tests.conftest import PG_ADMIN_URL
@@ -106,3 +107,29 @@ async def test_database_restart_mid_run_reconnects(database_url, tmp_path):
     async with runtime.app.sessionmaker() as session:
         states = set((await session.execute(select(Outbox.status))).scalars())
     assert states == {OutboxStatus.SENT}
+
+
+async def test_sender_outlives_an_unreadable_outbox(database_url, tmp_path, caplog):
+    """The database failing under the sender (here: its table gone) pauses it, never ends it."""
+    async with FakeBotApi(TOKEN) as api:
+        runtime = await start_bot(database_url, tmp_path, api)
+        bot = Bot(runtime, api)
+        try:
+            await bot.join(111, "NV1")
+            engine = make_engine(database_url)  # another client: the sender's own is untouched
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(text("ALTER TABLE outbox RENAME TO outbox_away"))
+                runtime.senders["telegram"].wake()
+                await until(lambda: "cannot read the outbox" in caplog.text, timeout=15)
+                async with engine.begin() as connection:
+                    await connection.execute(text("ALTER TABLE outbox_away RENAME TO outbox"))
+            finally:
+                await engine.dispose()
+            before = len(api.texts(111))
+            api.push_message(111, "/me")
+            await until(lambda: len(api.texts(111)) > before, timeout=30)
+        finally:
+            await runtime.stop()
+
+    assert "Họ tên: Nhân Viên Một" in api.texts(111)[-1]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.core.errors import UserError
 from bot.core.messages import Kind, Reply
-from bot.core.router import Context, Route
+from bot.core.router import TOUCH_EVERY, Context, Route
 from bot.core.texts import t
 from bot.db.models import AccountStatus, ChannelAccount, Invite, ProcessedEvent, Unit
 from bot.services.org import ensure_unit
@@ -136,3 +136,30 @@ async def test_unknown_command_and_stale_button(sessionmaker, clock, tmp_path):
 async def _status(sessionmaker) -> AccountStatus:
     async with sessionmaker() as session:
         return await session.scalar(select(ChannelAccount.status))
+
+
+async def test_last_interaction_is_rewritten_every_few_minutes(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    chat = await linked_chat(router, sessionmaker, clock, "NV1")
+    clock.advance(hours=1)
+    await chat.say("/me")
+    written = clock.now
+
+    clock.advance(seconds=TOUCH_EVERY.total_seconds() - 1)
+    await chat.say("/me")
+    assert await _last_interaction(sessionmaker) == written  # no UPDATE for a recent value
+
+    clock.advance(seconds=1)
+    await chat.say("/me")
+    assert await _last_interaction(sessionmaker) == clock.now
+
+    await router.handle(chat.incoming(Kind.BLOCKED))
+    await chat.say("/me")  # writing again within the interval still reactivates
+    assert await _status(sessionmaker) == AccountStatus.ACTIVE
+
+
+async def _last_interaction(sessionmaker):
+    async with sessionmaker() as session:
+        query = select(ChannelAccount.last_interaction_at)
+        return (await session.execute(query)).scalar_one()

@@ -86,9 +86,21 @@ class Sender:
     async def run(self) -> None:
         """Until stop(): claim due rows and hand them to chat workers."""
         self._stopping = False  # a process that regains the role runs again
-        await self.recover()
+        recovered, failures = False, 0
         while not self._stopping:
-            claimed = await self._claim_batch()
+            try:
+                if not recovered:
+                    await self.recover()
+                    recovered = True
+                claimed = await self._claim_batch()
+                failures = 0
+            except Exception:
+                # The database restarting or unreachable must not end the sender.
+                pause = self._backoff[min(failures, len(self._backoff) - 1)]
+                log.exception("%s: cannot read the outbox; again in %.0fs", self.channel, pause)
+                failures += 1
+                await asyncio.sleep(pause)
+                continue
             if not claimed:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
