@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.core.messages import Reply
 from bot.core.router import Context, command_menu
 from bot.core.texts import CHANNEL_LABELS, ROLE_LABELS, STATUS_LABELS, t
+from bot.db.models import ChannelAccount
 
 
 async def help_(ctx: Context) -> list[Reply]:
@@ -25,16 +28,20 @@ async def me(ctx: Context) -> list[Reply]:
     """Who am I: name, code, unit, role, phone and linked channels."""
     person = ctx.person
     assert person is not None
-    await ctx.session.refresh(person, ["accounts"])
     tz = ZoneInfo(ctx.config.timezone)
+    query = (
+        select(ChannelAccount.channel, ChannelAccount.status, ChannelAccount.linked_at)
+        .where(ChannelAccount.person_id == person.id)
+        .order_by(ChannelAccount.linked_at)
+    )
     channels = "\n".join(
         t(
             "me.channel_line",
-            channel=CHANNEL_LABELS.get(a.channel, a.channel),
-            status=STATUS_LABELS[a.status],
-            linked=a.linked_at.astimezone(tz).strftime("%d/%m/%Y"),
+            channel=CHANNEL_LABELS.get(channel, channel),
+            status=STATUS_LABELS[status],
+            linked=linked_at.astimezone(tz).strftime("%d/%m/%Y"),
         )
-        for a in sorted(person.accounts, key=lambda a: a.linked_at)
+        for channel, status, linked_at in await ctx.session.execute(query)
     )
     card = t(
         "me.card",

@@ -13,6 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.messages import Reply, reply_to_dict
 from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus
 
+# INSERT … ON CONFLICT DO NOTHING per dialect, built once (the dedupe key is unique).
+_INSERTS = {
+    "postgresql": pg_insert(Outbox.__table__).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(Outbox.__table__).on_conflict_do_nothing(),
+}
+
 
 async def enqueue(
     session: AsyncSession,
@@ -44,9 +50,8 @@ async def enqueue(
     ]
     if not values:
         return 0
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    # One cached statement per row: a multi-row VALUES would be compiled anew on every call.
-    statement = insert(Outbox.__table__).on_conflict_do_nothing()
+    # One prebuilt statement per row: a multi-row VALUES would be compiled on every call.
+    statement = _INSERTS[session.bind.dialect.name]
     queued = 0
     for value in values:
         queued += (await session.execute(statement, value)).rowcount

@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.content import Content
 from bot.core import outbox
@@ -237,7 +238,7 @@ class Router:
             _set_reachability(account, incoming.kind)
             return []
         if account is not None:
-            _touch(account, now)
+            await _touch(session, account, now)
         if incoming.kind == Kind.POLL_ANSWER:
             incoming = await _resolve_poll(session, incoming)
         ctx = Context(session, incoming, now, self.config, self.routes, account, self.content)
@@ -294,15 +295,33 @@ def _set_reachability(account: ChannelAccount | None, kind: Kind) -> None:
         account.status = AccountStatus.BLOCKED if blocked else AccountStatus.ACTIVE
 
 
-def _touch(account: ChannelAccount, now: datetime) -> None:
+# A Core UPDATE, compiled once: the unit of work's flush of the same change costs ~4x more.
+_TOUCH = (
+    update(ChannelAccount.__table__)
+    .where(ChannelAccount.__table__.c.id == bindparam("account_id"))
+    .values(
+        status=bindparam("status", type_=ChannelAccount.__table__.c.status.type),
+        last_interaction_at=bindparam(
+            "seen", type_=ChannelAccount.__table__.c.last_interaction_at.type
+        ),
+    )
+)
+
+
+async def _touch(session: AsyncSession, account: ChannelAccount, now: datetime) -> None:
     """Someone who writes to us can be reached again."""
-    if account.status != AccountStatus.ACTIVE:
-        account.status = AccountStatus.ACTIVE
     seen = account.last_interaction_at
     # Rewriting the row on every message costs an UPDATE per update; the reply windows
     # this feeds are days long, so a few minutes' lag only makes them close earlier.
     if seen is None or now - seen >= TOUCH_EVERY or now < seen:
-        account.last_interaction_at = now
+        seen = now
+    elif account.status == AccountStatus.ACTIVE:
+        return
+    row = {"account_id": account.id, "status": AccountStatus.ACTIVE, "seen": seen}
+    await session.execute(_TOUCH, row)
+    # Keep the loaded object in step without marking it dirty (no second UPDATE at flush).
+    set_committed_value(account, "status", AccountStatus.ACTIVE)
+    set_committed_value(account, "last_interaction_at", seen)
 
 
 def _no_route(incoming: Incoming, linked: bool) -> Reply:

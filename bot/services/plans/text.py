@@ -18,6 +18,8 @@ _STRICT_END = re.compile(r"[.!?…][\"”’»)\]*/.]*$")
 
 def fold(text: str) -> str:
     """Fold Vietnamese text for matching: NFD, drop combining marks, đ→d, lowercase."""
+    if text.isascii():  # questions typed without diacritics, and text folded already
+        return text.lower()
     text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     return text.replace("đ", "d").replace("Đ", "D").lower()
