@@ -61,6 +61,28 @@ async def test_any_input_is_answered_or_ignored(org, text, press, options):
             assert all(r.text != t("error.apology") for r in replies), (incoming, replies)
 
 
+BAD_NUMBERS = ("9223372036854775808", "2147483648", "-1", "²", "١٢", "0")
+
+
+async def test_out_of_range_numbers_in_every_button_and_command(org):
+    """Every number slot of every button and command, filled with what a query cannot take."""
+    router, admin = org
+    shapes = ("{p}:{n}", "{p}:{n}:{n}", "{p}:{n}:20261123:q:{n}", "{p}:{n}:20261123:a:{n}:1")
+    presses = [s.format(p=p, n=n) for p in PREFIXES for n in BAD_NUMBERS for s in shapes]
+    presses += ["qa:p:1:9223372036854775808", "qa:p:²:1", "bc:1:u:9223372036854775808"]
+    for press in presses:
+        for incoming in (
+            admin.incoming(Kind.BUTTON, payload=press),
+            admin.incoming(Kind.POLL_ANSWER, poll_id=press, payload=press, option_ids=(0,)),
+        ):
+            replies = await router.handle(incoming)
+            assert all(r.text != t("error.apology") for r in replies), (incoming, replies)
+    for command in COMMANDS:
+        for n in BAD_NUMBERS:
+            replies = await router.handle(admin.message(f"/{command} {n} {n} {n}"))
+            assert all(r.text != t("error.apology") for r in replies), (command, n, replies)
+
+
 def update_json(draw_text: str, user_id: int, kind: str) -> dict:
     """A structurally valid Telegram update of several kinds around arbitrary text."""
     user = {"id": user_id, "is_bot": False, "first_name": draw_text[:64] or "x"}

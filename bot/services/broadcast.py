@@ -9,6 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import (
     Attachment,
     Button,
@@ -194,7 +195,8 @@ async def due(session: AsyncSession, *, now: datetime) -> list[Broadcast]:
 async def mark_read(session: AsyncSession, *, payload: str, person_id: int, now: datetime) -> bool:
     """'Đã đọc': True the first time."""
     _, _, number = payload.partition(":")
-    row = await session.get(BroadcastRecipient, int(number)) if number.isdigit() else None
+    row_id = parse_int(number)
+    row = await session.get(BroadcastRecipient, row_id) if row_id is not None else None
     if row is None or row.person_id != person_id:
         raise UserError(t("error.unknown_button"))
     result = await session.execute(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Content, QuizItem
 from bot.core.errors import UserError
+from bot.core.ids import parse_int
 from bot.core.messages import Quiz, Reply
 from bot.core.texts import t
 from bot.db.models import Person, QuizCard, QuizDelivery
@@ -70,7 +71,7 @@ def quiz_reply(item: QuizItem, delivery_id: int) -> Reply:
 def delivery_id(ref: str) -> int | None:
     """Parse a quiz ref back into its delivery id."""
     digits = ref[len(REF_PREFIX) :] if ref.startswith(REF_PREFIX) else ""
-    return int(digits) if digits.isdigit() else None
+    return parse_int(digits)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from bot.core.ids import parse_int
 from bot.core.texts import t
 
 from .citations import clip
@@ -57,9 +58,10 @@ def choose(index: QaIndex, data: str, plan_ids: list[int] | None, today: date) -
     if parts[:2] == ["qa", "l"] and len(parts) == 3:
         law = next((e for e in index.active_law(today) if e.item_id == parts[2]), None)
         return _direct([law], None) if law else None
-    if parts[:2] != ["qa", "p"] or len(parts) != 4 or not all(p.isdigit() for p in parts[2:]):
+    numbers = [parse_int(p) for p in parts[2:]]
+    if parts[:2] != ["qa", "p"] or len(parts) != 4 or None in numbers:
         return None
-    plan_id, slot = int(parts[2]), int(parts[3])
+    plan_id, slot = numbers
     plan = index.plans.get(plan_id)
     if plan is None or (plan_ids is not None and plan_id not in plan_ids):
         return None
