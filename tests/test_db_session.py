@@ -24,3 +24,27 @@ async def test_interleaved_write_transactions_all_commit(sessionmaker):
 
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(ProcessedEvent)) == 12
+
+
+async def test_streaming_and_isolation_changes_work(engine):
+    """The less common driver paths: server-side cursors and switching to autocommit."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(ProcessedEvent), _events(5))
+    async with engine.connect() as connection:
+        result = await connection.stream(
+            select(ProcessedEvent.event_id).order_by(ProcessedEvent.event_id)
+        )
+        assert [row[0] async for row in result] == [f"s{n}" for n in range(5)]
+        await connection.rollback()
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(insert(ProcessedEvent), _events(1, start=5))
+    async with engine.connect() as connection:  # written although nothing was committed
+        assert await connection.scalar(select(func.count()).select_from(ProcessedEvent)) == 6
+
+
+def _events(count: int, start: int = 0) -> list[dict]:
+    now = datetime.now(UTC)
+    return [
+        {"channel": "t", "event_id": f"s{n}", "processed_at": now}
+        for n in range(start, start + count)
+    ]

@@ -60,6 +60,15 @@ class InlineCursor:
     async def fetchone(self) -> Any:
         return self._cursor.fetchone()
 
+    def __aiter__(self) -> InlineCursor:
+        return self
+
+    async def __anext__(self) -> Any:
+        row = self._cursor.fetchone()
+        if row is None:
+            raise StopAsyncIteration
+        return row
+
     async def fetchmany(self, size: int | None = None) -> list[Any]:
         return self._cursor.fetchmany(self._cursor.arraysize if size is None else size)
 
@@ -72,9 +81,6 @@ class InlineCursor:
 
 class _RunNow:
     """Stands in for aiosqlite's request queue: SQLAlchemy queues isolation-level changes."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
 
     def put_nowait(self, item: tuple[Any, Callable[[], Any]]) -> None:
         future, function = item
@@ -90,7 +96,7 @@ class InlineConnection:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._conn = connection
         self._connection = connection  # SQLAlchemy checks it is still open
-        self._tx = _RunNow(connection)
+        self._tx = _RunNow()
 
     @property
     def isolation_level(self) -> str | None:
