@@ -23,8 +23,8 @@ from bot.content import Content
 from bot.db.models import Schedule
 from bot.services import schedules
 from bot.services.notify import QuietHours
-from jobs import JOBS, broadcasts
-from jobs.base import JobContext
+from jobs import JOBS, PREPARE, broadcasts
+from jobs.base import JobContext, Preparation
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "schedule-"
@@ -152,6 +152,7 @@ class Scheduler:
     ) -> Outcome:
         """Run one occurrence in one transaction; a repeated occurrence does nothing."""
         now = self._clock()
+        prepared = await self._prepare(schedule_id, occurrence, now, manual=manual)
         async with self._sessionmaker() as session, session.begin():
             schedule = await self._schedule(session, schedule_id)
             if schedule is None or not (schedule.enabled or manual):
@@ -167,11 +168,27 @@ class Scheduler:
                 run.status, run.note = "skipped", reason
                 log.info("schedule %s: %s skipped (%s)", schedule.name, local_day, reason)
                 return Outcome(schedule_id, occurrence, "skipped", note=reason)
-            context = JobContext(session, schedule, run, now, self._content, self._quiet)
+            context = JobContext(session, schedule, run, now, self._content, self._quiet, prepared)
             run.recipients = await JOBS[schedule.kind](context)
         self._on_enqueued()
         log.info("schedule %s fired: %d messages queued", schedule.name, run.recipients)
         return Outcome(schedule_id, occurrence, "sent", run.recipients)
+
+    async def _prepare(
+        self, schedule_id: int, occurrence: datetime, now: datetime, *, manual: bool
+    ) -> object:
+        """The job's prepare step, when it has one and the occurrence will run; else None."""
+        async with self._sessionmaker() as session:
+            schedule = await self._schedule(session, schedule_id)
+            if schedule is None or schedule.kind not in PREPARE or not (schedule.enabled or manual):
+                return None
+            if await schedules.has_run(session, schedule_id=schedule_id, occurrence=occurrence):
+                return None  # a double fire: the transaction will find the run and stop
+        local_day = occurrence.astimezone(ZoneInfo(schedule.timezone)).date()
+        if not manual and schedules.skip_reason(schedule, local_day):
+            return None
+        preparation = Preparation(self._sessionmaker, schedule, now, self._content)
+        return await PREPARE[schedule.kind](preparation)
 
     async def tick_broadcasts(self) -> int:
         """Start due announcements and report their progress (idempotent by outbox keys)."""

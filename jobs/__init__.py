@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from jobs import checkin_prompts, digest, nudges, quizzes, reminders
-from jobs.base import JobContext
+from jobs.base import JobContext, Preparation
 
 Job = Callable[[JobContext], Awaitable[int]]
+Prepare = Callable[[Preparation], Awaitable[object]]
 
 JOBS: dict[str, Job] = {
     "reminder": reminders.run,
@@ -15,4 +16,10 @@ JOBS: dict[str, Job] = {
     "checkin": checkin_prompts.run,
     "nudge": nudges.run,
     "digest": digest.run,
+}
+
+# Jobs with a prepare step, run before the occurrence's transaction; its result is
+# `JobContext.prepared`.
+PREPARE: dict[str, Prepare] = {
+    "digest": digest.prepare,
 }

@@ -6,7 +6,7 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.core.texts import t
 from bot.db.models import Outbox, Schedule
@@ -150,6 +150,53 @@ async def test_weekly_job_sends_last_week_to_managers_and_admins(chats, sessionm
     assert digests["tg-AD1"] == ADMIN_WEEK2
     assert "tg-B1" not in {r.chat_id for r in rows}  # employees get no digest
     assert ql2 is not None
+
+
+async def test_the_occurrence_transaction_only_writes(chats, sessionmaker, clock):
+    """Digests are read and drawn before the transaction that records the run and queues them.
+
+    So the transaction holds no lock (on SQLite: not the process's only connection) while
+    charts and workbooks are drawn, and updates keep being served meanwhile.
+    """
+    scheduler = Scheduler(
+        sessionmaker,
+        shipped_content(),
+        clock=clock,
+        quiet=QuietHours.parse("21:00-06:30"),
+        timezone="Asia/Ho_Chi_Minh",
+    )
+    async with sessionmaker() as session, session.begin():
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+        query = select(Schedule.id).where(Schedule.name == "tong-hop-tuan")
+        schedule_id = (await session.execute(query)).scalar_one()
+    clock.now = local(2026, 11, 16, 7, 30, 3)
+    engine = sessionmaker.kw["bind"].sync_engine
+    log: list[tuple[int, str]] = []
+    listeners = {
+        "begin": lambda conn: log.append((id(conn.connection.dbapi_connection), "BEGIN")),
+        "commit": lambda conn: log.append((id(conn.connection.dbapi_connection), "COMMIT")),
+        "before_cursor_execute": lambda conn, _c, sql, *_: log.append(
+            (id(conn.connection.dbapi_connection), sql)
+        ),
+    }
+    for name, listener in listeners.items():
+        event.listen(engine, name, listener)
+    try:
+        fired = await scheduler.fire(schedule_id, local(2026, 11, 16, 7, 30))
+    finally:
+        for name, listener in listeners.items():
+            event.remove(engine, name, listener)
+
+    claim = next(i for i, (_, sql) in enumerate(log) if sql.startswith("INSERT INTO schedule_run"))
+    connection = log[claim][0]
+    begin = max(i for i, (c, sql) in enumerate(log[:claim]) if c == connection and sql == "BEGIN")
+    end = claim + next(i for i, entry in enumerate(log[claim:]) if entry == (connection, "COMMIT"))
+    inside = [sql for c, sql in log[begin:end] if c == connection]
+    reads_checkins = [i for i, (_, sql) in enumerate(log) if "FROM check_in" in sql]
+    assert fired.queued == 9
+    assert reads_checkins and max(reads_checkins) < begin  # the digest was read before
+    assert not [sql for sql in inside if "check_in" in sql or "quiz_delivery" in sql]
+    assert any(sql.startswith("INSERT INTO outbox") for sql in inside)
 
 
 def test_rates_round_half_up_and_ranks_share_places():

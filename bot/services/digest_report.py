@@ -75,15 +75,25 @@ async def for_viewer(
     return None
 
 
-async def for_many(
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One viewer's digest with everything its rendering needs (no database left to read)."""
+
+    viewer: Person
+    digest: Digest
+    data: Board
+    trend: Mapping[date, Mapping[int, tuple[int, int]]]
+    rows: list[PersonRow]
+
+
+async def gather_many(
     session: AsyncSession,
     *,
     campaign: Campaign,
     monday: date,
-    now: datetime,
     topics: Mapping[str, str],
     viewers: Sequence[Person],
-) -> list[tuple[Person, Rendered]]:
+) -> list[Pending]:
     """Every viewer's digest from one board, one trend query and one people query."""
     data, found = await for_viewers(
         session, campaign=campaign, monday=monday, topics=topics, viewers=viewers
@@ -96,12 +106,42 @@ async def for_many(
     by_unit: dict[int, list[PersonRow]] = {}
     for row in await people_rows(session, campaign=campaign, window=data.window):
         by_unit.setdefault(row.unit_id, []).append(row)
+    return [
+        Pending(
+            viewer,
+            digest,
+            data,
+            trend,
+            [r for u in scope_units(data, digest.unit_id) for r in by_unit.get(u, [])],
+        )
+        for viewer, digest in found
+    ]
+
+
+async def render_many(pending: Sequence[Pending], now: datetime) -> list[tuple[Person, Rendered]]:
+    """Text, chart and workbook per viewer, each in a worker thread."""
     results = []
-    for viewer, digest in found:
-        rows = [r for u in scope_units(data, digest.unit_id) for r in by_unit.get(u, [])]
-        replies = await asyncio.to_thread(render, digest, data, trend, rows, now, None)
-        results.append((viewer, Rendered(digest, replies)))
+    for item in pending:
+        args = (item.digest, item.data, item.trend, item.rows, now, None)
+        replies = await asyncio.to_thread(render, *args)
+        results.append((item.viewer, Rendered(item.digest, replies)))
     return results
+
+
+async def for_many(
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    monday: date,
+    now: datetime,
+    topics: Mapping[str, str],
+    viewers: Sequence[Person],
+) -> list[tuple[Person, Rendered]]:
+    """`gather_many`, then `render_many`."""
+    pending = await gather_many(
+        session, campaign=campaign, monday=monday, topics=topics, viewers=viewers
+    )
+    return await render_many(pending, now)
 
 
 def scope_units(data: Board, scope: int | None) -> list[int]:

@@ -155,6 +155,14 @@ def days_label(days: str) -> str:
     return days
 
 
+async def has_run(session: AsyncSession, *, schedule_id: int, occurrence: datetime) -> bool:
+    """Was this occurrence already run (or claimed by a run in progress elsewhere)?"""
+    query = select(ScheduleRun.id).where(
+        ScheduleRun.schedule_id == schedule_id, ScheduleRun.occurrence == occurrence
+    )
+    return (await session.execute(query)).first() is not None
+
+
 async def claim_run(
     session: AsyncSession, *, schedule_id: int, occurrence: datetime, now: datetime
 ) -> ScheduleRun | None:
