@@ -158,15 +158,15 @@ async def main(out: Path) -> None:
                 await announce(session, monday_, people, rng)
             await session.flush()
             viewers = [p for p in people if p.employee_code in VIEWERS]
-            results = await digest_report.for_many(
+            pending = await digest_report.gather_many(
                 session,
                 campaign=campaign,
                 monday=monday,
-                now=NOW,
                 topics=digest.topic_map(content),
                 viewers=viewers,
             )
         await engine.dispose()
+    results = await digest_report.render_many(pending, NOW)
     out.mkdir(parents=True, exist_ok=True)
     for viewer, rendered in results:
         text, chart, book = rendered.replies

@@ -162,11 +162,10 @@ class Scheduler:
             )
             if run is None:
                 return Outcome(schedule_id, occurrence, "duplicate")
-            local_day = occurrence.astimezone(ZoneInfo(schedule.timezone)).date()
-            reason = None if manual else schedules.skip_reason(schedule, local_day)
+            reason = _skip_reason(schedule, occurrence, manual=manual)
             if reason:
                 run.status, run.note = "skipped", reason
-                log.info("schedule %s: %s skipped (%s)", schedule.name, local_day, reason)
+                log.info("schedule %s: %s skipped (%s)", schedule.name, occurrence, reason)
                 return Outcome(schedule_id, occurrence, "skipped", note=reason)
             context = JobContext(session, schedule, run, now, self._content, self._quiet, prepared)
             run.recipients = await JOBS[schedule.kind](context)
@@ -184,8 +183,7 @@ class Scheduler:
                 return None
             if await schedules.has_run(session, schedule_id=schedule_id, occurrence=occurrence):
                 return None  # a double fire: the transaction will find the run and stop
-        local_day = occurrence.astimezone(ZoneInfo(schedule.timezone)).date()
-        if not manual and schedules.skip_reason(schedule, local_day):
+        if _skip_reason(schedule, occurrence, manual=manual):
             return None
         preparation = Preparation(self._sessionmaker, schedule, now, self._content)
         return await PREPARE[schedule.kind](preparation)
@@ -212,6 +210,15 @@ class Scheduler:
             select(Schedule).where(Schedule.id == schedule_id).options(selectinload(Schedule.unit))
         )
         return (await session.execute(query)).scalar_one_or_none()
+
+
+def _skip_reason(schedule: Schedule, occurrence: datetime, *, manual: bool) -> str | None:
+    """Why this occurrence sends nothing (a holiday, say); a manual run is never skipped."""
+    if manual:
+        return None
+    return schedules.skip_reason(
+        schedule, occurrence.astimezone(ZoneInfo(schedule.timezone)).date()
+    )
 
 
 def _version(rows: list[Schedule]) -> tuple[object, ...]:

@@ -128,22 +128,6 @@ async def render_many(pending: Sequence[Pending], now: datetime) -> list[tuple[P
     return results
 
 
-async def for_many(
-    session: AsyncSession,
-    *,
-    campaign: Campaign,
-    monday: date,
-    now: datetime,
-    topics: Mapping[str, str],
-    viewers: Sequence[Person],
-) -> list[tuple[Person, Rendered]]:
-    """`gather_many`, then `render_many`."""
-    pending = await gather_many(
-        session, campaign=campaign, monday=monday, topics=topics, viewers=viewers
-    )
-    return await render_many(pending, now)
-
-
 def scope_units(data: Board, scope: int | None) -> list[int]:
     """Participating units of the scope, in path order."""
     tree = data.tree
