@@ -33,10 +33,10 @@ async def tick(session: AsyncSession, *, now: datetime) -> int:
 
 async def _report(session: AsyncSession, broadcast: Broadcast, now: datetime) -> int:
     """Update the author's progress line, or tell them it is done."""
-    done = await broadcast_report.finish_if_done(session, broadcast=broadcast)
+    tally = await broadcast_report.progress(session, broadcast_id=broadcast.id)
+    done = broadcast_report.finish_if_done(broadcast, tally)
     if broadcast.progress_chat_id is None or broadcast.progress_channel is None:
         return 0
-    tally = await broadcast_report.progress(session, broadcast_id=broadcast.id)
     text = t(
         "broadcast.progress",
         id=broadcast.id,

@@ -133,7 +133,7 @@ def announce(campaign_id: Annotated[int, typer.Argument(help="Số của đợt 
         campaign = await campaigns.load(session, campaign_id)
         if campaign is None:
             return None
-        people = {p.id for p in await campaigns.participants(session, campaign=campaign)}
+        people = await campaigns.participant_ids(session, campaign=campaign)
         queued = 0
         for recipient in await notify.recipients(session, unit=None, now=now):
             if recipient.person_id in people:

@@ -17,8 +17,9 @@ from bot.core.texts import t
 from bot.db.models import Campaign, Unit
 from bot.services import campaigns, org, review
 from bot.services.checkin_views import day
+from bot.services.digest_text import rate
 from bot.services.report_book import Book, workbook
-from bot.services.report_tree import Counts, pct
+from bot.services.report_tree import Counts
 from bot.services.report_window import days
 
 report_app = typer.Typer(
@@ -124,10 +125,10 @@ def _line(path: str, c: Counts, weeks: int) -> str:
         "report.line",
         unit=path,
         people=c.people,
-        reported=_rate(c.reported, c.people * weeks),
-        compliant=_rate(c.compliant, c.reported),
-        accuracy=_rate(c.correct, c.answered),
-        reads=_rate(c.read, c.delivered),
+        reported=rate(c.reported, c.people * weeks),
+        compliant=rate(c.compliant, c.reported),
+        accuracy=rate(c.correct, c.answered),
+        reads=rate(c.read, c.delivered),
     )
 
 
@@ -147,8 +148,3 @@ def _show(outcome: Outcome, path: Path | None) -> None:
     path.write_bytes(outcome.data)
     written = t("report.written", people=outcome.people, units=outcome.units, path=path)
     out.print(written, markup=False)
-
-
-def _rate(part: int, whole: int) -> str:
-    value = pct(part, whole)
-    return t("digest.no_rate") if value is None else f"{value}%"

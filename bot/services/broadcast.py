@@ -137,22 +137,21 @@ async def start(session: AsyncSession, *, broadcast: Broadcast, now: datetime) -
                 key=f"{ref(broadcast.id)}:p{row.person_id}",
                 now=now,
             )
-    await _link_outbox(session, broadcast)
+    await _link_outbox(session, broadcast, rows)
     broadcast.status, broadcast.started_at = BroadcastStatus.SENDING, now
     return sum(row.reachable for row in rows)
 
 
-async def _link_outbox(session: AsyncSession, broadcast: Broadcast) -> None:
+async def _link_outbox(
+    session: AsyncSession, broadcast: Broadcast, recipients: Sequence[BroadcastRecipient]
+) -> None:
     """Remember each copy's outbox row, for delivery reports."""
     prefix = f"{ref(broadcast.id)}:p"
     rows = await session.execute(
         select(Outbox.id, Outbox.dedupe_key).where(Outbox.dedupe_key.like(f"{prefix}%"))
     )
     by_person = {int(key[len(prefix) :].split(":")[0]): oid for oid, key in rows.all()}
-    recipients = await session.execute(
-        select(BroadcastRecipient).where(BroadcastRecipient.broadcast_id == broadcast.id)
-    )
-    for recipient in recipients.scalars():
+    for recipient in recipients:
         recipient.outbox_id = by_person.get(recipient.person_id)
 
 

@@ -106,9 +106,8 @@ async def result_lines(session: AsyncSession, *, broadcast: Broadcast) -> list[s
     return lines
 
 
-async def finish_if_done(session: AsyncSession, *, broadcast: Broadcast) -> bool:
-    """Mark a sending announcement done once no copy is waiting."""
-    tally = await progress(session, broadcast_id=broadcast.id)
+def finish_if_done(broadcast: Broadcast, tally: Tally) -> bool:
+    """Mark a sending announcement done once no copy is waiting (`tally`: its progress)."""
     if broadcast.status == BroadcastStatus.SENDING and tally.pending == 0:
         broadcast.status = BroadcastStatus.DONE
         return True

@@ -29,7 +29,6 @@ class Period:
 
     start: date  # Monday
     due: datetime  # answers after this are late
-    closes: datetime  # no more edits after this (next Monday 00:00)
 
     @property
     def end(self) -> date:
@@ -44,8 +43,7 @@ def period_of(campaign: Campaign, moment: datetime) -> Period:
     start = local - timedelta(days=local.weekday())
     due_day = start + timedelta(days=campaign.due_weekday)
     due = datetime.combine(due_day, time.fromisoformat(campaign.due_time), tzinfo=tz)
-    closes = datetime.combine(start + timedelta(days=7), time(0, 0), tzinfo=tz)
-    return Period(start, due, closes)
+    return Period(start, due)
 
 
 def is_running(campaign: Campaign, moment: datetime) -> bool:
@@ -129,6 +127,16 @@ async def participants(
         .order_by(Unit.path, Person.full_name)
     )
     return (await session.execute(query)).scalars().all()
+
+
+async def participant_ids(session: AsyncSession, *, campaign: Campaign) -> set[int]:
+    """The ids of the active people taking part (jobs need no more than that)."""
+    query = (
+        select(Person.id)
+        .join(Unit, Person.unit_id == Unit.id)
+        .where(Person.active.is_(True), participant_filter(campaign))
+    )
+    return set((await session.execute(query)).scalars())
 
 
 async def load(session: AsyncSession, campaign_id: int) -> Campaign | None:

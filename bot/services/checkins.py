@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Nudge, Registration, ViolationReport
-from bot.services.campaigns import Period, participants, period_of
+from bot.services.campaigns import Period, participant_ids, period_of
 from bot.services.notify import Recipient
 
 VIOLATION_KINDS = (
@@ -158,7 +158,7 @@ async def missing(
 ) -> list[Recipient]:
     """Reachable participants of the campaign without a complete check-in for the period."""
     done = await answered_ids(session, campaign_id=campaign.id, period_start=period.start)
-    people = {p.id for p in await participants(session, campaign=campaign)}
+    people = await participant_ids(session, campaign=campaign)
     return [r for r in reachable if r.person_id in people and r.person_id not in done]
 
 
