@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
+from bot.channels.zalo_oa import decode_choice
 from bot.cli import app
 from bot.core import choices
 from bot.core.choices import Choice
@@ -89,3 +90,10 @@ def test_cli_lists_unreachable_people(database_url, tmp_path):
     assert "Mọi người đã tham gia đều đang nhắn tin được." in scoped.output
     unknown = CliRunner().invoke(app, ["zalo", "unreachable", "--unit", "Không có"], env=env)
     assert unknown.exit_code == 1
+
+
+def test_digit_lookalikes_are_not_numbers():
+    """'²' and other non-ASCII digits pass str.isdigit() but int() refuses them."""
+    assert [choices.picked_number(t) for t in ("²", "١", "2²")] == [None, None, None]
+    assert decode_choice("#atgt:q:²:quiz:1") is None
+    assert decode_choice("#atgt:q:1:quiz:1") == Choice(Kind.POLL_ANSWER, "quiz:1", 1)

@@ -32,6 +32,7 @@ from bot.channels.text import split_text
 from bot.channels.zalo_oa_api import TOKEN_ERRORS, ZaloOaClient, ZaloOaError, delivery_error
 from bot.channels.zalo_oa_token import TokenError, TokenRefused
 from bot.core.choices import Choice, offered
+from bot.core.ids import parse_int
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
 from bot.db.models import ChannelAccount
@@ -63,8 +64,9 @@ def decode_choice(text: str) -> Choice | None:
     if kind == "b" and rest:
         return Choice(Kind.BUTTON, rest)
     option, _, ref = rest.partition(":")
-    if kind == "q" and option.isdigit() and ref:
-        return Choice(Kind.POLL_ANSWER, ref, int(option))
+    number = parse_int(option)
+    if kind == "q" and number is not None and ref:
+        return Choice(Kind.POLL_ANSWER, ref, number)
     return None
 
 

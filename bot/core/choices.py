@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.ids import parse_int
 from bot.core.messages import Incoming, Kind, Reply
 from bot.db.models import PendingChoice
 
@@ -68,10 +69,7 @@ def offered(reply: Reply) -> list[Choice]:
 
 def picked_number(text: str) -> int | None:
     """The number a message consists of ("2", " 2 ", "2."), or None."""
-    stripped = text.strip().rstrip(".)")
-    if stripped.isdigit() and len(stripped) <= 3:
-        return int(stripped)
-    return None
+    return parse_int(text.strip().rstrip(".)"), maximum=999)
 
 
 async def remember(

@@ -239,7 +239,8 @@ class Router:
             return []
         if account is not None:
             await _touch(session, account, now)
-        if incoming.kind == Kind.POLL_ANSWER:
+        if incoming.kind == Kind.POLL_ANSWER and not incoming.payload:
+            # Only native polls need the lookup; numbered options carry the quiz ref.
             incoming = await _resolve_poll(session, incoming)
         ctx = Context(session, incoming, now, self.config, self.routes, account, self.content)
         return await self._dispatch(ctx)
