@@ -46,5 +46,4 @@ async def manage(ctx: Context) -> list[Reply]:
     schedule = await schedules.update_schedule(
         ctx.session, schedule_id=schedule_id, now=ctx.now, **changes
     )
-    await ctx.session.refresh(schedule, ["unit"])
     return [Reply(f"{t('schedule.updated')}\n{describe(schedule)}")]

@@ -220,3 +220,18 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
         "broadcasts",
     }
     assert "day_of_week='wed', hour='9', minute='5'" in str(rebuilt["schedule-2"].trigger)
+
+
+async def test_a_schedule_for_one_unit_is_listed_and_edited(sessionmaker, clock, org_ready):
+    async with sessionmaker() as session, session.begin():
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+        unit = await org.find_unit(session, path="Sở A/Phòng 1")
+        schedule = await session.get(Schedule, 1)
+        schedule.unit_id = unit.id
+    admin = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "AD1")
+
+    listing = await admin.say("/lich")
+    edited = await admin.say("/lich tat 1")
+
+    assert ", cho Sở A/Phòng 1" in listing
+    assert ", cho Sở A/Phòng 1" in edited

@@ -57,7 +57,6 @@ def list_jobs() -> None:
         async with app.sessionmaker() as session:
             rows = []
             for schedule in await schedules.all_schedules(session):
-                await session.refresh(schedule, ["unit"])
                 upcoming = schedules.trigger(schedule).get_next_fire_time(None, datetime.now(UTC))
                 when = upcoming.strftime("%d/%m/%Y %H:%M") if upcoming and schedule.enabled else "—"
                 rows.append(f"{describe(schedule)} — {t('cli.jobs_next', when=when)}")
@@ -99,7 +98,6 @@ def set_job(
                 time=time,
                 enabled=enable,
             )
-            await session.refresh(schedule, ["unit"])
             return describe(schedule)
 
     try:

@@ -12,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.core.errors import UserError
 from bot.core.texts import t
@@ -70,8 +71,9 @@ async def ensure_defaults(session: AsyncSession, *, now: datetime, timezone: str
 
 
 async def all_schedules(session: AsyncSession) -> Sequence[Schedule]:
-    """Every schedule, by id."""
-    return (await session.execute(select(Schedule).order_by(Schedule.id))).scalars().all()
+    """Every schedule, by id, with its unit (descriptions name it)."""
+    query = select(Schedule).options(selectinload(Schedule.unit)).order_by(Schedule.id)
+    return (await session.execute(query)).scalars().all()
 
 
 def parse_days(text: str) -> str:
@@ -104,7 +106,7 @@ async def update_schedule(
     enabled: bool | None = None,
 ) -> Schedule:
     """Change a schedule's days, time or state."""
-    schedule = await session.get(Schedule, schedule_id)
+    schedule = await session.get(Schedule, schedule_id, options=[selectinload(Schedule.unit)])
     if schedule is None:
         raise UserError(t("schedule.unknown", id=schedule_id))
     if days is not None:
