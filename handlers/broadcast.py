@@ -197,7 +197,8 @@ async def cancel(ctx: Context) -> list[Reply]:
     number = parse_int(ctx.incoming.args.strip())
     if number is None:
         raise UserError(t("help.thongbao_huy"))
-    stopped = await service.cancel(ctx.session, broadcast_id=number, now=ctx.now)
+    broadcast = await _latest(ctx, number)  # a manager may cancel only their own
+    stopped = await service.cancel(ctx.session, broadcast_id=broadcast.id, now=ctx.now)
     return [Reply(t("broadcast.cancelled", id=number, count=stopped))]
 
 

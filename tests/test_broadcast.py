@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.core.messages import Kind
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
-from bot.db.models import BroadcastRecipient, Outbox, OutboxStatus
+from bot.db.models import Broadcast, BroadcastRecipient, BroadcastStatus, Outbox, OutboxStatus
 from bot.services import org
 from handlers import ROUTES
 from jobs import broadcasts
@@ -110,6 +110,20 @@ async def test_managers_only_when_allowed_and_only_their_units(org_on_telegram, 
     assert await press(manager, f"bc:1:u:{other.id}") == t("error.forbidden")
     await press(manager, "bc:1:send")
     assert await copies(sessionmaker) == {"tg-QL2": 1}  # NV3 has not linked the bot
+
+
+async def test_a_manager_cannot_cancel_an_announcement_of_someone_else(org_on_telegram, clock):
+    sessionmaker = org_on_telegram
+    router = router_for(sessionmaker, clock, managers=True)
+    people = await chats(sessionmaker, clock, router, ("AD1", "QL2"))
+    await people["AD1"].say("/thongbao @24/11/2026 10:00 Họp toàn cơ quan")
+    await press(people["AD1"], buttons(people["AD1"])["Hẹn gửi lúc 24/11/2026 10:00"])
+
+    refused = await people["QL2"].say("/thongbao_huy 1")
+
+    assert refused == t("broadcast.unknown", id=1)
+    async with sessionmaker() as session:
+        assert await session.scalar(select(Broadcast.status)) == BroadcastStatus.SCHEDULED
 
 
 async def test_read_button_counts_once_and_results_per_unit(org_on_telegram, clock):
