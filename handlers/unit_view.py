@@ -21,17 +21,17 @@ async def unit_view(ctx: Context) -> list[Reply]:
     viewer = ctx.person
     assert viewer is not None
     blocks = []
+    covering = await _campaigns_covering(ctx, viewer)
     for unit in await org.managed_roots(ctx.session, viewer=viewer):
-        for campaign in await _campaigns_covering(ctx, unit, viewer):
+        for campaign in covering:
             blocks.append(await _block(ctx, campaign, unit))
     return [Reply("\n\n".join(blocks) if blocks else t("campaign.none"))]
 
 
-async def _campaigns_covering(ctx: Context, unit: Unit, viewer: Person) -> list[Campaign]:
-    """Running campaigns that include part of `unit`."""
-    running = await campaigns.running_campaigns(ctx.session, now=ctx.now)
+async def _campaigns_covering(ctx: Context, viewer: Person) -> list[Campaign]:
+    """Running campaigns for an admin; the viewer's own campaign for a manager."""
     if viewer.role == Role.ADMIN:
-        return running
+        return await campaigns.running_campaigns(ctx.session, now=ctx.now)
     found = await campaigns.campaign_for(ctx.session, person=viewer, now=ctx.now)
     return [found] if found else []
 

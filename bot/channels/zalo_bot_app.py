@@ -55,12 +55,10 @@ class ZaloBotChannel:
         self._inbox = Inbox(self._route)
         self._server: WebServer | None = None
         self._polling: asyncio.Task[None] | None = None
-        self.bot_name = ""
 
     async def start(self) -> None:
         """Check the token (getMe), then start receiving; raises ZaloBotError."""
-        me = await self.client.call("getMe")
-        self.bot_name = str((me or {}).get("account_name") or "")
+        await self.client.call("getMe")
         self._inbox.start()
         if self._webhook is None:
             await self._delete_webhook()

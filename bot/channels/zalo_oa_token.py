@@ -86,7 +86,7 @@ class OaTokens:
     async def load(self) -> None:
         """Read the stored pair; a new initial refresh token in the settings replaces it."""
         async with self._sessionmaker() as session, session.begin():
-            row = await self._row(session, lock=True)
+            row = await self._row(session)
             seed_hash = fingerprint(self._seed) if self._seed else None
             if row is None and seed_hash is None:
                 raise TokenRefused("no refresh token: set ATGT_ZALO_OA_REFRESH_TOKEN")
@@ -98,11 +98,6 @@ class OaTokens:
                 row.access_token, row.refresh_token = "", self._seed or ""
                 row.expires_at, row.refreshed_at, row.seed_hash = EPOCH, self._clock(), seed_hash
             self._pair = TokenPair(row.access_token, row.refresh_token, row.expires_at)
-
-    @property
-    def expires_at(self) -> datetime | None:
-        """When the current access token expires (None before load)."""
-        return self._pair.expires_at if self._pair else None
 
     async def access_token(self) -> str:
         """A valid access token, refreshed first when it is about to expire."""
@@ -127,7 +122,7 @@ class OaTokens:
 
     async def _rotate(self, stale: str) -> TokenPair:
         async with self._sessionmaker() as session:
-            row = await self._row(session, lock=True)
+            row = await self._row(session)
             if row is None:
                 raise TokenRefused("the stored token disappeared")
             stored = TokenPair(row.access_token, row.refresh_token, row.expires_at)
@@ -154,7 +149,7 @@ class OaTokens:
             log.exception("zalo_oa: storing the new token pair failed; retrying once")
             await session.rollback()
         async with self._sessionmaker() as retry, retry.begin():
-            again = await self._row(retry, lock=True)
+            again = await self._row(retry)
             assert again is not None
             again.access_token, again.refresh_token = pair.access, pair.refresh
             again.expires_at, again.refreshed_at = pair.expires_at, self._clock()
@@ -179,10 +174,9 @@ class OaTokens:
         lifetime = _seconds(data.get("expires_in"))
         return TokenPair(str(access), str(refresh), self._clock() + lifetime)
 
-    async def _row(self, session: AsyncSession, *, lock: bool) -> ZaloOaToken | None:
-        query = select(ZaloOaToken).where(ZaloOaToken.app_id == self._app_id)
-        if lock:
-            query = query.with_for_update()
+    async def _row(self, session: AsyncSession) -> ZaloOaToken | None:
+        """The stored pair, locked until the transaction ends (one refresher at a time)."""
+        query = select(ZaloOaToken).where(ZaloOaToken.app_id == self._app_id).with_for_update()
         return (await session.execute(query)).scalar_one_or_none()
 
 

@@ -106,7 +106,6 @@ CATALOG: dict[str, str] = {
     "schedule.line": "{id}. {name} ({kind}): {days} lúc {time} ({tz}), {state}{target}",
     "schedule.on": "đang bật",
     "schedule.off": "đang tắt",
-    "schedule.everyone": "",
     "schedule.for_unit": ", cho {unit}",
     "schedule.holidays": ", nghỉ ngày lễ",
     "schedule.header": "Lịch gửi tự động:",
@@ -155,8 +154,6 @@ CATALOG: dict[str, str] = {
         "Nếu bạn đã vi phạm, bạn có thể tự khai báo bằng /vipham — chỉ bạn và lãnh đạo đơn vị thấy."
     ),
     "checkin.closed": "Kỳ báo cáo này đã đóng. Gõ /baocaotuan để báo cáo tuần hiện tại.",
-    "checkin.status": "Báo cáo tuần này của bạn: {state}.",
-    "checkin.state_none": "chưa báo cáo",
     "checkin.note_saved": "Đã lưu ghi chú cho báo cáo tuần {start} – {end}.",
     "checkin.note_usage": "Cách dùng: /ghichu NỘI DUNG, ví dụ: /ghichu đi công tác cả tuần.",
     "checkin.nudge": (
@@ -391,7 +388,6 @@ CATALOG: dict[str, str] = {
     "cli.plan_none_for_unit": "Đơn vị {path} và các đơn vị cấp trên chưa có kế hoạch nào.",
     "cli.plan_header": "=== #{id} · {unit} · {file} ===",
     "cli.plan_list": "{unit}:",
-    "cli.ask_answer": "{answer}",
     "cli.ask_suggestions": "Gợi ý: {items}",
     # Zalo (Bot Platform and Official Account)
     "zalo.pick_hint": "Trả lời bằng số thứ tự của lựa chọn (ví dụ: 1).",
@@ -520,7 +516,6 @@ CATALOG: dict[str, str] = {
         "đúng, số nhắc nhở đã xác nhận, số thông báo đã đọc. Tự khai chấp hành và vi phạm "
         "không dùng để xếp hạng, để không khuyến khích khai không trung thực."
     ),
-    "report.yes": "có",
     "report.no_campaign": (
         "Không có đợt thi đua nào của đơn vị {unit} trong khoảng {start} – {end}."
     ),

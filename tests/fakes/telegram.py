@@ -212,12 +212,8 @@ class FakeBotApi:
         change |= {"date": int(time.time()), "old_chat_member": old, "new_chat_member": new}
         return self.push(queue=queue, my_chat_member=change)
 
-    # make_*: the same update, not queued (e.g. to POST to a webhook yourself); like
-    # push_my_chat_member, make_my_chat_member also blocks or unblocks the user.
+    # make_message: the same update, not queued (e.g. to POST to a webhook yourself).
     make_message = partialmethod(push_message, queue=False)
-    make_callback = partialmethod(push_callback, queue=False)
-    make_poll_answer = partialmethod(push_poll_answer, queue=False)
-    make_my_chat_member = partialmethod(push_my_chat_member, queue=False)
 
     def _user(self, user_id: int, first_name: str | None = None) -> J:
         """A Telegram user; remembers first_name for later updates and chats."""
