@@ -16,7 +16,8 @@ from bot.channels.pacing import Pacer
 from bot.channels.sender import Sender
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramTransport
-from bot.channels.telegram_app import TelegramChannel, WebhookConfig
+from bot.channels.telegram_app import TelegramChannel
+from bot.channels.webhook import WebhookConfig
 from bot.channels.zalo_bot import ZaloBotError
 from bot.channels.zalo_bot_app import ZaloBotChannel
 from bot.channels.zalo_oa_app import ZaloOaChannel

@@ -12,10 +12,10 @@ import httpx
 
 from bot.app import App
 from bot.channels.numbered import ChoiceMemory
-from bot.channels.webhook import Health
+from bot.channels.webhook import Health, WebhookConfig
 from bot.channels.zalo_bot import CHANNEL as ZALO_BOT
 from bot.channels.zalo_bot import ZaloBotClient, ZaloBotTransport
-from bot.channels.zalo_bot_app import WebhookConfig, ZaloBotChannel
+from bot.channels.zalo_bot_app import ZaloBotChannel
 from bot.channels.zalo_oa import CHANNEL as ZALO_OA
 from bot.channels.zalo_oa import ZaloOaTransport
 from bot.channels.zalo_oa_api import ZaloOaClient

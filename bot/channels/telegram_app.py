@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-import uvicorn
 from telegram import BotCommand, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from bot.channels.serving import WebServer
 from bot.channels.telegram import to_incoming
-from bot.channels.webhook import Health, webhook_app
+from bot.channels.webhook import Health, WebhookConfig, always_ok, webhook_app
 from bot.core.messages import Attachment, Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -26,28 +25,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
 
 
-@dataclass(frozen=True, slots=True)
-class WebhookConfig:
-    """Where Telegram calls us, and where we listen."""
-
-    url: str
-    secret: str
-    host: str
-    port: int
-    path: str
-
-
 def file_url(api_url: str) -> str:
     """Bot API file base URL next to the method base URL (…/bot → …/file/bot)."""
     head, _, tail = api_url.rstrip("/").rpartition("/")
     return f"{head}/file/{tail}"
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: the runtime owns SIGINT/SIGTERM."""
-
-    def capture_signals(self) -> contextlib.AbstractContextManager[None]:  # type: ignore[override]
-        return contextlib.nullcontext()
 
 
 class TelegramChannel:
@@ -83,9 +64,8 @@ class TelegramChannel:
         self._handle = handle
         self._menu = menu
         self._webhook = webhook
-        self._health = health or _always_ok
-        self._server: _Server | None = None
-        self._serving: asyncio.Task[None] | None = None
+        self._health = health or always_ok
+        self._server: WebServer | None = None
 
     @property
     def bot(self) -> Any:
@@ -106,9 +86,8 @@ class TelegramChannel:
 
     async def stop_receiving(self) -> None:
         """Stop taking updates and finish the ones already queued."""
-        if self._server is not None and self._serving is not None:
-            self._server.should_exit = True
-            await self._serving
+        if self._server is not None:
+            await self._server.stop()
             self._server = None
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
@@ -128,15 +107,8 @@ class TelegramChannel:
             on_update=self._enqueue_json,
             health=self._health,
         )
-        uv_config = uvicorn.Config(
-            app, host=config.host, port=config.port, log_level="warning", lifespan="off"
-        )
-        self._server = _Server(uv_config)
-        self._serving = asyncio.create_task(self._server.serve())
-        while not self._server.started:
-            if self._serving.done():
-                await self._serving  # raises the bind error
-            await asyncio.sleep(0.02)
+        self._server = WebServer(app, host=config.host, port=config.port)
+        await self._server.start()  # raises the bind error
         await self.bot.set_webhook(
             config.url, secret_token=config.secret, allowed_updates=ALLOWED_UPDATES
         )
@@ -183,7 +155,3 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed: %r", context.error, exc_info=context.error)
-
-
-async def _always_ok() -> bool:
-    return True

@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,6 +18,22 @@ log = logging.getLogger(__name__)
 
 OnUpdate = Callable[[dict[str, Any]], Awaitable[None]]
 Health = Callable[[], Awaitable[bool]]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookConfig:
+    """Where the platform calls us, and where we listen."""
+
+    url: str
+    secret: str
+    host: str
+    port: int
+    path: str
+
+
+async def always_ok() -> bool:
+    """The health answer of a channel started without a database check."""
+    return True
 
 
 def webhook_app(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.inbox import Inbox
 from bot.channels.numbered import ChoiceMemory
 from bot.channels.serving import WebServer
-from bot.channels.webhook import Health, webhook_app
+from bot.channels.webhook import Health, WebhookConfig, always_ok, webhook_app
 from bot.channels.zalo_bot import IDLE, ZaloBotClient, ZaloBotError, to_incoming
 from bot.core.messages import Incoming, Reply
 
@@ -20,17 +19,6 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 POLL_BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
-
-
-@dataclass(frozen=True, slots=True)
-class WebhookConfig:
-    """Where Zalo calls us, and where we listen."""
-
-    url: str
-    secret: str
-    host: str
-    port: int
-    path: str
 
 
 class ZaloBotChannel:
@@ -50,7 +38,7 @@ class ZaloBotChannel:
         self._handle = handle
         self._memory = memory
         self._webhook = webhook
-        self._health = health or _always_ok
+        self._health = health or always_ok
         self._poll_timeout = poll_timeout
         self._inbox = Inbox(self._route)
         self._server: WebServer | None = None
@@ -142,7 +130,3 @@ class ZaloBotChannel:
             for update in result if isinstance(result, list) else [result]:
                 if isinstance(update, dict):
                     self.accept(update)
-
-
-async def _always_ok() -> bool:
-    return True

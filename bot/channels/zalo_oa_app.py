@@ -19,7 +19,7 @@ from starlette.routing import Route
 from bot.channels.inbox import Inbox
 from bot.channels.numbered import ChoiceMemory
 from bot.channels.serving import WebServer
-from bot.channels.webhook import Health
+from bot.channels.webhook import Health, always_ok
 from bot.channels.zalo_oa import to_incoming
 from bot.channels.zalo_oa_token import OaTokens, TokenError, TokenRefused
 from bot.core.messages import Incoming, Reply
@@ -118,7 +118,7 @@ class ZaloOaChannel:
         self._memory = memory
         self._inbox = Inbox(self._route)
         app = oa_webhook_app(
-            path=path, signature=signature, on_event=self.accept, health=health or _always_ok
+            path=path, signature=signature, on_event=self.accept, health=health or always_ok
         )
         self._server = WebServer(app, host=host, port=port)
         self._on_alert = on_alert
@@ -173,7 +173,3 @@ class ZaloOaChannel:
                 log.warning("zalo_oa: token refresh failed (%s); trying again later", exc)
             except Exception:
                 log.exception("zalo_oa: token refresh crashed; trying again later")
-
-
-async def _always_ok() -> bool:
-    return True
