@@ -23,7 +23,6 @@ from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
 from bot.channels.zalo_oa_token import OaTokens
 from bot.core.texts import t
 from bot.services import reach
-from bot.services.notify import REPLY_WINDOWS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -131,7 +130,6 @@ def zalo_oa(
         memory,
         app.sessionmaker,
         clock=app.router.now,
-        window=REPLY_WINDOWS[ZALO_OA],
         quota_pause=settings.zalo_quota_pause,
         on_alert=alert,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +36,7 @@ from bot.core.ids import parse_int
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
 from bot.db.models import ChannelAccount
+from bot.services.notify import window_open
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
 TITLE_LIMIT = 20  # assumed: the documented limit is not confirmed
 PAYLOAD_PREFIX = "#atgt:"
-WINDOW = timedelta(days=7)
 Alert = Callable[[str], Awaitable[None]]  # called with the kind of trouble: "quota", "token"
 
 
@@ -138,7 +138,6 @@ class ZaloOaTransport:
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
         clock: Callable[[], datetime],
-        window: timedelta = WINDOW,
         quota_pause: float = 3600.0,
         on_alert: Alert | None = None,
     ) -> None:
@@ -146,7 +145,6 @@ class ZaloOaTransport:
         self._memory = memory
         self._sessionmaker = sessionmaker
         self._clock = clock
-        self._window = window
         self._quota_pause = quota_pause
         self._on_alert = on_alert
 
@@ -205,7 +203,7 @@ class ZaloOaTransport:
         async with self._sessionmaker() as session:
             row = (await session.execute(query)).first()
         seen = (row[0] or row[1]) if row else None
-        if seen is not None and self._clock() - seen > self._window:
+        if seen is not None and not window_open(CHANNEL, seen, self._clock()):
             raise OutsideWindow(
                 f"outside the Zalo OA 7-day window: last interaction {seen:%Y-%m-%d %H:%M} UTC; "
                 "the person must write to the OA before it can message them"

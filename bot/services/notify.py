@@ -65,10 +65,11 @@ def last_seen(account: ChannelAccount) -> datetime:
 
 def in_window(account: ChannelAccount, now: datetime) -> bool:
     """Can this account be written to now, as far as the channel's reply window goes?"""
-    return _window_open(account.channel, last_seen(account), now)
+    return window_open(account.channel, last_seen(account), now)
 
 
-def _window_open(channel: str, seen: datetime, now: datetime) -> bool:
+def window_open(channel: str, seen: datetime, now: datetime) -> bool:
+    """Is `channel`'s reply window still open for someone last seen at `seen`?"""
     window = REPLY_WINDOWS.get(channel)
     return window is None or now - seen <= window
 
@@ -103,7 +104,7 @@ async def recipients(session: AsyncSession, *, unit: Unit | None, now: datetime)
     best: dict[int, tuple[datetime, Recipient]] = {}
     for person_id, account_id, channel, chat_id, last, linked in await session.execute(query):
         seen = last or linked
-        if not _window_open(channel, seen, now):
+        if not window_open(channel, seen, now):
             continue
         held = best.get(person_id)
         if held is None or seen > held[0]:
