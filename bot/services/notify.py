@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -74,6 +75,17 @@ def window_open(channel: str, seen: datetime, now: datetime) -> bool:
     return window is None or now - seen <= window
 
 
+# Plain columns, not entities: at 100,000 people entities cost ~100 MB more at peak.
+ACCOUNT_COLUMNS = (
+    Person.id,
+    ChannelAccount.id,
+    ChannelAccount.channel,
+    ChannelAccount.chat_id,
+    ChannelAccount.last_interaction_at,
+    ChannelAccount.linked_at,
+)
+
+
 async def recipients(session: AsyncSession, *, unit: Unit | None, now: datetime) -> list[Recipient]:
     """Active people (of a unit subtree, or everyone) with their preferred reachable account.
 
@@ -81,16 +93,8 @@ async def recipients(session: AsyncSession, *, unit: Unit | None, now: datetime)
     `bot.services.reach.unreachable` lists the people left without any. Of several
     accounts, the one the person used last wins.
     """
-    # Plain columns, not entities: at 100,000 people entities cost ~100 MB more at peak.
     query = (
-        select(
-            Person.id,
-            ChannelAccount.id,
-            ChannelAccount.channel,
-            ChannelAccount.chat_id,
-            ChannelAccount.last_interaction_at,
-            ChannelAccount.linked_at,
-        )
+        select(*ACCOUNT_COLUMNS)
         .join(Person, ChannelAccount.person_id == Person.id)
         .where(
             Person.active.is_(True),
@@ -101,8 +105,16 @@ async def recipients(session: AsyncSession, *, unit: Unit | None, now: datetime)
     )
     if unit is not None:
         query = query.join(Unit, Person.unit_id == Unit.id).where(subtree_filter(unit))
+    return best_accounts(await session.execute(query), now)
+
+
+def best_accounts(rows: Iterable[Sequence[Any]], now: datetime) -> list[Recipient]:
+    """Per person, of the accounts inside their reply window, the one used last.
+
+    `rows` are `ACCOUNT_COLUMNS` of active accounts; the result is ordered by person id.
+    """
     best: dict[int, tuple[datetime, Recipient]] = {}
-    for person_id, account_id, channel, chat_id, last, linked in await session.execute(query):
+    for person_id, account_id, channel, chat_id, last, linked in rows:
         seen = last or linked
         if not window_open(channel, seen, now):
             continue

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.core import outbox
 from bot.core.messages import Reply
 from bot.db.models import AccountStatus, ChannelAccount, Person, Role, Unit
-from bot.services.notify import PUSH_CHANNELS, in_window, last_seen
+from bot.services import notify
+from bot.services.notify import ACCOUNT_COLUMNS, PUSH_CHANNELS, best_accounts, in_window
 from bot.services.org import subtree_filter
 
 
@@ -55,30 +55,24 @@ async def alert_admins(
 ) -> int:
     """Queue `text` to each admin once per `topic` and day, on a channel other than `avoid`."""
     query = (
-        select(ChannelAccount, Person.id)
+        select(*ACCOUNT_COLUMNS)
         .join(Person, ChannelAccount.person_id == Person.id)
         .where(
             Person.active.is_(True),
             Person.role == Role.ADMIN,
+            ChannelAccount.status == AccountStatus.ACTIVE,
             ChannelAccount.channel.in_(PUSH_CHANNELS),
             ChannelAccount.channel != avoid,
         )
     )
-    best: dict[int, ChannelAccount] = {}
-    for account, person_id in (await session.execute(query)).all():
-        if reachable(account, now) and (
-            person_id not in best or last_seen(account) > last_seen(best[person_id])
-        ):
-            best[person_id] = account
+    admins = best_accounts(await session.execute(query), now)
     queued = 0
-    for person_id, account in sorted(best.items()):
-        queued += await outbox.enqueue(
+    for admin in admins:
+        queued += await notify.send(
             session,
-            channel=account.channel,
-            chat_id=account.chat_id,
+            to=admin,
             replies=[Reply(text)],
+            key=f"alert:{topic}:{day.isoformat()}:p{admin.person_id}",
             now=now,
-            key=f"alert:{topic}:{day.isoformat()}:p{person_id}",
-            account_id=account.id,
         )
     return queued
