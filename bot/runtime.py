@@ -90,23 +90,27 @@ class Runtime:
     def _zalo_configured(self) -> bool:
         return self.settings.zalo_bot_token is not None or self.settings.zalo_oa_enabled
 
-    async def _add_sender(self, transport: Transport, rate: float, chat_interval: float) -> None:
-        """A paced sender draining one channel's outbox."""
-        pacer = Pacer(rate=rate, chat_interval=chat_interval, group_interval=chat_interval)
-        await self._run_sender(
-            Sender(self.app.sessionmaker, transport, pacer, **self._sender_options())
+    async def _add_sender(
+        self,
+        transport: Transport,
+        rate: float,
+        chat_interval: float,
+        group_interval: float | None = None,
+    ) -> None:
+        """A paced sender for one channel, run by one process at a time (its rate limit holds)."""
+        pacer = Pacer(
+            rate=rate,
+            chat_interval=chat_interval,
+            group_interval=chat_interval if group_interval is None else group_interval,
         )
-
-    def _sender_options(self) -> dict[str, object]:
-        """Retry policy of every sender, from the settings."""
-        return {
-            "clock": self.app.router.now,
-            "backoff": self.settings.send_retry_backoff,
-            "requeue_after": timedelta(seconds=self.settings.send_requeue_seconds),
-        }
-
-    async def _run_sender(self, sender: Sender) -> None:
-        """One process at a time drains a channel's outbox, so the token's rate limit holds."""
+        sender = Sender(
+            self.app.sessionmaker,
+            transport,
+            pacer,
+            clock=self.app.router.now,
+            backoff=self.settings.send_retry_backoff,
+            requeue_after=timedelta(seconds=self.settings.send_requeue_seconds),
+        )
         self.senders[sender.channel] = sender
 
         async def start() -> None:
@@ -154,17 +158,12 @@ class Runtime:
     async def _start_telegram(self) -> None:
         self.telegram = self._telegram_channel()
         await self.telegram.start()
-        sender = Sender(
-            self.app.sessionmaker,
+        await self._add_sender(
             TelegramTransport(self.telegram.bot),
-            Pacer(
-                rate=self.settings.telegram_rate,
-                chat_interval=self.settings.telegram_chat_interval,
-                group_interval=60 / self.settings.telegram_group_per_minute,
-            ),
-            **self._sender_options(),
+            self.settings.telegram_rate,
+            self.settings.telegram_chat_interval,
+            group_interval=60 / self.settings.telegram_group_per_minute,
         )
-        await self._run_sender(sender)
 
     async def _stop_scheduler(self) -> None:
         self.scheduler.shutdown()
