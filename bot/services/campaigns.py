@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.models import Campaign, CampaignUnit, Person, Unit
-from bot.services.org import SEPARATOR, subtree_filter
+from bot.services.org import ancestor_paths, subtree_filter
 
 DEFAULT_FORM: list[dict[str, Any]] = [
     {"key": "no_violation", "text": "Tuần này tôi không vi phạm luật giao thông."},
@@ -82,7 +82,7 @@ async def create_campaign(
 
 async def campaign_for(session: AsyncSession, *, person: Person, now: datetime) -> Campaign | None:
     """The newest running campaign that includes the person's unit."""
-    ancestors = _ancestor_paths(person.unit.path)
+    ancestors = ancestor_paths(person.unit.path)
     query = (
         select(Campaign)
         .join(CampaignUnit)
@@ -95,12 +95,6 @@ async def campaign_for(session: AsyncSession, *, person: Person, now: datetime) 
         if is_running(campaign, now):
             return campaign
     return None
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """'A/B/C' → ['A', 'A/B', 'A/B/C']."""
-    parts = path.split(SEPARATOR)
-    return [SEPARATOR.join(parts[: n + 1]) for n in range(len(parts))]
 
 
 async def running_campaigns(session: AsyncSession, *, now: datetime) -> list[Campaign]:

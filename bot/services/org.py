@@ -50,6 +50,12 @@ async def ensure_unit(session: AsyncSession, *, path: str) -> Unit:
     return parent
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """ "A/B/C" -> ["A/B/C", "A/B", "A"]: the unit itself first."""
+    parts = path.split(SEPARATOR)
+    return [SEPARATOR.join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
 async def find_unit(session: AsyncSession, *, path: str) -> Unit | None:
     """The unit at exactly this (normalised) path."""
     query = select(Unit).where(Unit.path == normalize_path(path))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Plan, Unit
-from bot.services.org import SEPARATOR, ensure_unit, normalize_path
+from bot.services.org import ancestor_paths, ensure_unit, find_unit, normalize_path
 
 from .layout import split_documents
 from .load import PlanFileError, read_plan_file
@@ -137,32 +137,17 @@ async def target_unit(session: AsyncSession, *, path: str, create: bool) -> Unit
     """The unit to store plans on: created when asked, else UnknownUnitError if missing."""
     if create:
         return await ensure_unit(session, path=path)
-    query = select(Unit).where(Unit.path == normalize_path(path))
-    unit = (await session.execute(query)).scalar_one_or_none()
+    unit = await find_unit(session, path=path)
     if unit is None:
         raise UnknownUnitError(path)
     return unit
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """ "A/B/C" -> ["A/B/C", "A/B", "A"]: the unit itself first."""
-    parts = path.split(SEPARATOR)
-    return [SEPARATOR.join(parts[:n]) for n in range(len(parts), 0, -1)]
-
-
 async def plans_for_unit(session: AsyncSession, *, unit_path: str) -> list[Plan]:
     """The plans of the nearest unit on the path (the unit itself first) that has any."""
-    paths = ancestor_paths(normalize_path(unit_path))
-    query = (
-        select(Plan)
-        .join(Plan.unit)
-        .where(Unit.path.in_(paths))
-        .options(selectinload(Plan.unit))
-        .order_by(Unit.depth.desc(), Plan.id)
-    )
-    plans = (await session.execute(query)).scalars().all()
-    nearest = plans[0].unit_id if plans else None
-    return [plan for plan in plans if plan.unit_id == nearest]
+    ids = await plan_ids_for_unit(session, unit_path=unit_path) or []
+    query = select(Plan).where(Plan.id.in_(ids)).options(selectinload(Plan.unit)).order_by(Plan.id)
+    return list((await session.execute(query)).scalars())
 
 
 async def plan_ids_for_unit(session: AsyncSession, *, unit_path: str | None) -> list[int] | None:
