@@ -62,10 +62,7 @@ def send(
             return draft.id, -1
         return draft.id, await service.start(session, broadcast=draft, now=now)
 
-    try:
-        number, count = in_session(work)
-    except UserError as exc:
-        raise fail(exc.message) from None
+    number, count = in_session(work)
     if count < 0:
         out.print(t("broadcast.scheduled", id=number, when=at), markup=False)
         return
@@ -127,12 +124,7 @@ def _follow(number: int) -> None:
 @broadcast_app.command("cancel")
 def cancel(number: Annotated[int, typer.Argument(help="Số của thông báo.")]) -> None:
     """Hủy thông báo hẹn giờ, hoặc dừng thông báo đang gửi."""
-    try:
-        stopped = in_session(
-            lambda s: service.cancel(s, broadcast_id=number, now=datetime.now(UTC))
-        )
-    except UserError as exc:
-        raise fail(exc.message) from None
+    stopped = in_session(lambda s: service.cancel(s, broadcast_id=number, now=datetime.now(UTC)))
     out.print(t("broadcast.cancelled", id=number, count=stopped), markup=False)
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import configure_logging
+from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.session import make_engine, make_sessionmaker
 from bot.settings import Settings, SettingsError, load_settings
@@ -32,7 +33,10 @@ def settings(**overrides: object) -> Settings:
 
 
 def in_session(work: Callable[[AsyncSession], Awaitable[T]], *, commit: bool = True) -> T:
-    """Run `work` in one transaction on the configured database; roll back unless `commit`."""
+    """Run `work` in one transaction on the configured database; roll back unless `commit`.
+
+    A UserError from `work` is printed and ends the command with exit code 1.
+    """
 
     async def run() -> T:
         engine = make_engine(settings().database_url)
@@ -45,7 +49,10 @@ def in_session(work: Callable[[AsyncSession], Awaitable[T]], *, commit: bool = T
         finally:
             await engine.dispose()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except UserError as exc:
+        raise fail(exc.message) from None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -68,7 +67,7 @@ def report(
         book = await review.build(session, campaign=chosen, window=window, unit=found, now=now)
         return _outcome(book, ranked=False, with_lines=True, want_file=xlsx is not None)
 
-    _show(_run(work), xlsx)
+    _show(in_session(work, commit=False), xlsx)
 
 
 async def _campaign(
@@ -100,7 +99,7 @@ def review_pack(
         book = await review.campaign_review(session, campaign=chosen, now=now)
         return _outcome(book, ranked=True, with_lines=False, want_file=True)
 
-    _show(_run(work), xlsx)
+    _show(in_session(work, commit=False), xlsx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,13 +129,6 @@ def _line(path: str, c: Counts, weeks: int) -> str:
         accuracy=rate(c.correct, c.answered),
         reads=rate(c.read, c.delivered),
     )
-
-
-def _run(work: Callable[[AsyncSession], Awaitable[Outcome]]) -> Outcome:
-    try:
-        return in_session(work, commit=False)
-    except UserError as exc:
-        raise fail(exc.message) from None
 
 
 def _show(outcome: Outcome, path: Path | None) -> None:
