@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from bot.db.models import Schedule, ScheduleRun
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import broadcast, org, schedules
-from tests.channels.test_telegram_e2e import TOKEN, free_port
+from tests.channels.support import free_port, until
+from tests.channels.test_telegram_e2e import TOKEN
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import load_roster
 
@@ -125,13 +126,6 @@ def copies(api: FakeBotApi, marker: str) -> Counter:
     )
 
 
-async def until(condition, timeout: float = 30) -> None:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout
-        await asyncio.sleep(0.1)
-
-
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_one_leader_no_duplicates_and_takeover(database_url, clock, tmp_path):
     await prepare(database_url, clock, tmp_path)
@@ -146,15 +140,15 @@ async def test_one_leader_no_duplicates_and_takeover(database_url, clock, tmp_pa
             await second.saw("scheduler runs in another process; standing by")
             await second.saw("sender:telegram runs in another process; standing by")
 
-            await until(lambda: len(copies(api, "Nhắc nhở an toàn giao thông")) == 3)
+            await until(lambda: len(copies(api, "Nhắc nhở an toàn giao thông")) == 3, timeout=30)
             await announce(database_url, "Thông báo một")
-            await until(lambda: len(copies(api, "Thông báo một")) == 3)
+            await until(lambda: len(copies(api, "Thông báo một")) == 3, timeout=30)
 
             await first.stop(signal.SIGKILL)
             takeover = await second.saw("this process now runs scheduler", timeout=20)
             await second.saw("this process now runs sender:telegram", timeout=20)
             await announce(database_url, "Thông báo hai")
-            await until(lambda: len(copies(api, "Thông báo hai")) == 3)
+            await until(lambda: len(copies(api, "Thông báo hai")) == 3, timeout=30)
             await asyncio.sleep(1.5)  # room for any duplicate to show up
         finally:
             await first.stop(signal.SIGKILL)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -22,6 +21,7 @@ from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus, R
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from handlers import ROUTES
+from tests.channels.support import eventually, free_port, until
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import issue_invite, load_roster
 
@@ -60,27 +60,6 @@ class Bot:
         while await busy():
             assert time.monotonic() < deadline, "outbox did not drain"
             await asyncio.sleep(0.02)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
-
-
-async def eventually(read: Callable[[], Awaitable[object]], expected: object) -> None:
-    deadline = time.monotonic() + 10
-    while (value := await read()) != expected:
-        assert time.monotonic() < deadline, f"still {value!r}, expected {expected!r}"
-        await asyncio.sleep(0.02)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def start_bot(database_url: str, tmp_path, api: FakeBotApi, **env: object) -> Runtime:
@@ -155,7 +134,7 @@ async def test_blocked_user_is_marked_and_unblock_reactivates(bot):
 
     bot.api.block(111)
     bot.api.push_message(111, "/me")
-    await eventually(lambda: status(), AccountStatus.BLOCKED)
+    await eventually(status, lambda value: value == AccountStatus.BLOCKED)
     await bot.settled()
     async with bot.sessionmaker() as session:
         last = (await session.execute(select(Outbox).order_by(Outbox.id.desc()))).scalar()
@@ -163,7 +142,7 @@ async def test_blocked_user_is_marked_and_unblock_reactivates(bot):
 
     bot.api.unblock(111)
     bot.api.push_my_chat_member(111, "member")
-    await eventually(lambda: status(), AccountStatus.ACTIVE)
+    await eventually(status, lambda value: value == AccountStatus.ACTIVE)
 
 
 async def test_a_burst_of_429_is_honoured_and_nothing_is_lost(bot):

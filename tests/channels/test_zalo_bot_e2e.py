@@ -14,7 +14,7 @@ from bot.db.models import ChannelAccount, CheckIn, OutboxStatus, QuizDelivery
 from bot.runtime import Runtime, StartupError
 from bot.services import campaigns, org
 from bot.settings import load_settings
-from tests.channels.zalo_support import (
+from tests.channels.support import (
     correct_number,
     eventually,
     free_port,

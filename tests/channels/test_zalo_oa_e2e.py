@@ -16,7 +16,7 @@ from bot.db.models import AccountStatus, ChannelAccount, OutboxStatus, ZaloOaTok
 from bot.runtime import Runtime, StartupError
 from bot.services import broadcast, campaigns, org, reach
 from bot.settings import load_settings
-from tests.channels.zalo_support import (
+from tests.channels.support import (
     correct_number,
     eventually,
     free_port,

@@ -1,4 +1,4 @@
-"""Helpers shared by the Zalo end-to-end tests."""
+"""Helpers shared by the channel end-to-end tests (Telegram and Zalo)."""
 
 from __future__ import annotations
 
