@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Schedule, ScheduleRun
+from bot.db.models import Outbox, OutboxStatus, Schedule, ScheduleRun
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import broadcast, org, schedules
-from tests.channels.support import free_port, until
+from tests.channels.support import eventually, free_port, until
 from tests.channels.test_telegram_e2e import TOKEN
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import load_roster
@@ -120,6 +120,16 @@ async def runs(url: str) -> int:
     return count
 
 
+async def unsent(url: str) -> int:
+    """Outbox rows still pending or being sent."""
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as session:
+        waiting = Outbox.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+        count = await session.scalar(select(func.count()).where(waiting))
+    await engine.dispose()
+    return count
+
+
 def copies(api: FakeBotApi, marker: str) -> Counter:
     return Counter(
         s.chat_id for s in api.sent if s.method == "sendMessage" and marker in s.params["text"]
@@ -143,6 +153,8 @@ async def test_one_leader_no_duplicates_and_takeover(database_url, clock, tmp_pa
             await until(lambda: len(copies(api, "Nhắc nhở an toàn giao thông")) == 3, timeout=30)
             await announce(database_url, "Thông báo một")
             await until(lambda: len(copies(api, "Thông báo một")) == 3, timeout=30)
+            # Kill only once the sends are recorded: a send in flight at a SIGKILL may repeat.
+            await eventually(lambda: unsent(database_url), lambda count: count == 0)
 
             await first.stop(signal.SIGKILL)
             takeover = await second.saw("this process now runs scheduler", timeout=20)
