@@ -90,16 +90,25 @@ class Basis(_Frozen):
     amended_by: str | None = None
 
     @property
-    def citation(self) -> str:
-        """Vietnamese citation, smallest unit first: 'điểm a khoản 2 Điều 9 Luật …'."""
+    def provision(self) -> str:
+        """The provision without the document: 'điểm a khoản 2 Điều 9'."""
         parts = (
             f"điểm {self.point}" if self.point else "",
             f"khoản {self.clause}" if self.clause is not None else "",
             f"Điều {self.article}",
-            self.document,
-            f"(đã sửa đổi bởi {self.amended_by})" if self.amended_by else "",
         )
         return " ".join(p for p in parts if p)
+
+    @property
+    def document_label(self) -> str:
+        """The document as in force: 'Nghị định 168/… (đã sửa đổi bởi Nghị định 238/…)'."""
+        suffix = f" (đã sửa đổi bởi {self.amended_by})" if self.amended_by else ""
+        return self.document + suffix
+
+    @property
+    def citation(self) -> str:
+        """Vietnamese citation, smallest unit first: 'điểm a khoản 2 Điều 9 Luật …'."""
+        return f"{self.provision} {self.document_label}"
 
 
 class Review(_Frozen):

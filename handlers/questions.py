@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from bot.core.messages import Button, Reply
 from bot.core.router import Context
 from bot.core.texts import t
+from bot.services import content_review, fines
 from bot.services.plans.qa import answer_choice, answer_question
 from bot.services.plans.query import MAX_QUESTION_CHARS
 from bot.services.plans.results import Answer
@@ -30,6 +32,11 @@ async def ask(ctx: Context) -> list[Reply]:
         return [Reply(t("qa.greeting", name=person.full_name))]
     if small_talk in _THANKS:
         return [Reply(t("qa.thanks"))]
+    if fines.asks_about_fine(question):
+        # Fines come only from verified law items, never from a plan passage or a guess.
+        content = await content_review.apply(ctx.session, ctx.content) if ctx.content else None
+        today = ctx.now.astimezone(ZoneInfo(ctx.config.timezone)).date()
+        return [Reply(fines.answer(content, question, on=today) or t("fine.none"))]
     answer = await answer_question(
         ctx.session,
         now=ctx.now,

@@ -343,6 +343,19 @@ CATALOG: dict[str, str] = {
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",
     # Plan questions and answers (issue 6)
     "qa.source": "Nguồn: {document}, {section}.",
+    "fine.header": "Mức phạt theo nội dung luật đã được kiểm chứng, đang áp dụng:",
+    "fine.quiz": "{question}\n→ {answer}. {explanation}",
+    "fine.item": "{text}\nCăn cứ: {basis}. Áp dụng từ ngày {since}.",
+    "fine.footer": (
+        "Mức phạt cụ thể do người có thẩm quyền quyết định trong khung trên; khi cần chắc chắn, "
+        "anh/chị đối chiếu văn bản gốc."
+    ),
+    "fine.none": (
+        "Hiện chưa có mức phạt đã được kiểm chứng cho hành vi này trong nội dung của bot, nên "
+        "không thể trả lời con số. Anh/chị hãy nêu rõ hành vi và loại xe (ví dụ: “mức phạt "
+        "nồng độ cồn xe máy”), hoặc tra Nghị định 168/2024/NĐ-CP (đã sửa đổi bởi Nghị định "
+        "238/2026/NĐ-CP) và hỏi bộ phận pháp chế."
+    ),
     "qa.not_found": (
         "Các văn bản của đơn vị bạn không có thông tin để trả lời câu hỏi này. "
         "Bạn thử hỏi cách khác, hoặc liên hệ Văn phòng/đầu mối phong trào của đơn vị."
