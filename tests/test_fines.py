@@ -53,6 +53,8 @@ def test_unknown_acts_get_a_plain_refusal(question):
 def test_other_questions_are_left_to_plan_answers():
     assert fines.answer(shipped_content(), "Kế hoạch này thực hiện đến khi nào?", on=DAY) is None
     assert not fines.asks_about_fine("khen thưởng bao nhiêu tiền")
+    assert not fines.asks_about_fine("kế hoạch phát động phong trào khi nào")
+    assert not fines.asks_about_fine("phát nhiều tờ rơi tuyên truyền không")
 
 
 def test_only_items_in_force_that_day_are_quoted():
