@@ -21,7 +21,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.scheduling import Scheduler
 from bot.services import content_review, org, schedules
 from bot.services.notify import QuietHours
-from tests.harness import load_roster
+from tests.harness import linked_chat, load_roster, make_router, shipped_content
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 L36 = "Luật 36/2024/QH15"
@@ -219,3 +219,45 @@ def test_migration_creates_the_table(database_url):
         return len(rows)
 
     assert asyncio.run(count()) == 0
+
+
+async def test_served_content_is_reused_while_decisions_stand(sessionmaker, content):
+    async with sessionmaker() as session:
+        assert await content_review.apply(session, content) is content
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=TZ)
+    async with sessionmaker() as session, session.begin():
+        await content_review.decide(
+            session, content=content, item_id="r-soon", note=None,
+            ends_on=date(2026, 12, 10), by="A", now=now,
+        )  # fmt: skip
+    async with sessionmaker() as session:
+        first = await content_review.apply(session, content)
+        second = await content_review.apply(session, content)
+    # The same object, so the Q&A index built on it is not rebuilt on every question.
+    assert first is second and first is not content
+    assert first.by_id("r-soon").valid_until == date(2026, 12, 9)
+
+
+async def test_chat_stops_quoting_an_item_ended_by_a_reviewer(sessionmaker, clock, tmp_path):
+    clock.now = datetime(2026, 12, 6, 9, 0, tzinfo=TZ)
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    chat = await linked_chat(router, sessionmaker, clock, "NV1")
+    question = "uong ruou bia roi co duoc lai xe khong"
+
+    before = await chat.say(question)
+    assert "khoản 2 Điều 9" in before
+    law = shipped_content()
+    cited = [
+        item.id
+        for item in law.items
+        if any((r.document, r.article, r.clause) == (L36, 9, 2) for r in item.basis)
+    ]
+    async with sessionmaker() as session, session.begin():
+        for item_id in cited:
+            await content_review.decide(
+                session, content=law, item_id=item_id, note=None,
+                ends_on=date(2026, 12, 1), by="Pháp chế", now=clock(),
+            )  # fmt: skip
+    after = await chat.say(question)
+    assert "khoản 2 Điều 9" not in after

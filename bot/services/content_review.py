@@ -47,10 +47,26 @@ def last_days(decisions: Mapping[str, ContentReview]) -> dict[str, date]:
     }
 
 
+# (loaded content, its ends) -> served content: the same object while decisions stand, so
+# caches keyed on the content object (the Q&A index) stay valid.
+_SERVED: dict[frozenset[tuple[str, date]], tuple[Content, Content]] = {}
+_SERVED_MAX = 8
+
+
 async def apply(session: AsyncSession, content: Content) -> Content:
     """The content as served: items ended by a reviewer stop on their day."""
     ends = last_days(await latest_decisions(session))
-    return content.with_ends(ends) if ends else content
+    if not ends:
+        return content
+    key = frozenset(ends.items())
+    hit = _SERVED.get(key)
+    if hit is not None and hit[0] is content:
+        return hit[1]
+    if len(_SERVED) >= _SERVED_MAX:
+        _SERVED.clear()
+    served = content.with_ends(ends)
+    _SERVED[key] = (content, served)
+    return served
 
 
 def last_review(item: ContentItem, decision: ContentReview | None) -> date | None:
