@@ -78,10 +78,14 @@ async def test_pending_lists_unreviewed_amended_and_expiring(sessionmaker, conte
     assert "chưa có bản ghi rà soát" in found["r-old-law"]
     assert "Luật 118/2025/QH15 từ 01/07/2026" in found["r-old-law"]
     assert found["r-soon"] == "hết hiệu lực sau ngày 20/12/2026"
-    assert found["r-stale"].startswith("căn cứ được sửa đổi bởi Nghị định 238/2026/NĐ-CP")
+    assert found["r-stale"] == (
+        "căn cứ được sửa đổi bởi Nghị định 238/2026/NĐ-CP từ 15/08/2026, sau lần rà soát 01/08/2026"
+    )
     # Thirty days before its end an item is not listed yet.
     early = reasons(content_review.pending(content, decisions, on=date(2026, 11, 19)))
     assert "r-soon" not in early
+    found = content_review.pending(content, decisions, on=date(2026, 12, 6))
+    assert content_review.counts(found) == (1, 2, 1)
 
 
 async def test_ok_and_end_are_recorded_and_honoured(sessionmaker, content):
@@ -152,7 +156,7 @@ def run(database_url: str, *args: str):
 def test_cli_lists_and_records(database_url):
     listed = run(database_url, "content", "review", "--on", "06/12/2026")
     assert listed.exit_code == 0, listed.output
-    assert "cần rà soát tính đến 06/12/2026" in listed.output
+    assert "cần rà soát tính đến 06/12/2026 (chưa rà soát: " in listed.output
     assert "q-alcohol-001 (alcohol): chưa có bản ghi rà soát" in listed.output
     assert "q-alcohol-004 (" not in listed.output  # reopened with a review on 2026-12-06
 

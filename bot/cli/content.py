@@ -51,6 +51,14 @@ def _day(text: str) -> date:
         raise typer.BadParameter(t("cli.bad_date", value=text)) from None
 
 
+def _os_user() -> str:
+    """Who runs the command, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "?"
+
+
 @content_app.command("review")
 def review(
     item_id: Annotated[
@@ -92,11 +100,20 @@ def review(
         if not found:
             out.print(t("cli.content_review_none", day=shown), markup=False)
             return
-        out.print(t("cli.content_review_count", count=len(found), day=shown), markup=False)
+        never, amended, expiring = content_review.counts(found)
+        summary = t(
+            "cli.content_review_count",
+            count=len(found),
+            day=shown,
+            never=never,
+            amended=amended,
+            expiring=expiring,
+        )
+        out.print(summary, markup=False)
         for line in content_review.describe(found):
             out.print(f"  - {line}", markup=False)
         return
-    who = by if by is not None else getpass.getuser()
+    who = by if by is not None else _os_user()
     row = in_session(
         lambda session: content_review.decide(
             session,

@@ -275,11 +275,15 @@ CATALOG: dict[str, str] = {
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
     "cli.content_review_none": "Không có mục nào cần rà soát tính đến {day}.",
-    "cli.content_review_count": "{count} mục cần rà soát tính đến {day}:",
+    "cli.content_review_count": (
+        "{count} mục cần rà soát tính đến {day} (chưa rà soát: {never}; căn cứ sửa đổi sau lần "
+        "rà soát gần nhất: {amended}; hết hiệu lực trong 30 ngày: {expiring}):"
+    ),
     "cli.content_review_ok": "Đã ghi xác nhận mục {id} ({by}, {when}).",
     "cli.content_review_end": "Đã ghi: mục {id} thôi sử dụng từ {day} ({by}, {when}).",
     "content_review.never": "chưa có bản ghi rà soát",
-    "content_review.amended": "căn cứ được sửa đổi bởi {by} từ {day}, sau lần rà soát gần nhất",
+    "content_review.amended": "căn cứ được sửa đổi bởi {by} từ {day}, sau lần rà soát {reviewed}",
+    "content_review.amended_unreviewed": "căn cứ được sửa đổi bởi {by} từ {day}",
     "content_review.expiring": "hết hiệu lực sau ngày {day}",
     "content_review.line": "{id} ({topic}): {reasons}",
     "content_review.unknown": "Không có mục nội dung {id}.",

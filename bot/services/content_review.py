@@ -30,6 +30,9 @@ class Pending:
     item: ContentItem
     reasons: tuple[str, ...]
     last_review: date | None
+    never: bool = False
+    amended: bool = False
+    expiring: bool = False
 
 
 async def latest_decisions(session: AsyncSession) -> dict[str, ContentReview]:
@@ -90,22 +93,35 @@ def pending(content: Content, decisions: Mapping[str, ContentReview], *, on: dat
         if reviewed is None:
             reasons.append(t("content_review.never"))
         documents = {ref.document for ref in item.basis}
-        for amendment in content.amendments:
-            if amendment.document in documents and (
-                reviewed is None or amendment.effective > reviewed
-            ):
-                reasons.append(
-                    t(
-                        "content_review.amended",
-                        by=amendment.amended_by,
-                        day=f"{amendment.effective:%d/%m/%Y}",
-                    )
-                )
-        if item.valid_until is not None and item.valid_until < on + EXPIRY_WINDOW:
+        amendments = [
+            a
+            for a in content.amendments
+            if a.document in documents and (reviewed is None or a.effective > reviewed)
+        ]
+        for amendment in amendments:
+            day, by = f"{amendment.effective:%d/%m/%Y}", amendment.amended_by
+            if reviewed is None:
+                reasons.append(t("content_review.amended_unreviewed", by=by, day=day))
+            else:
+                last = f"{reviewed:%d/%m/%Y}"
+                reasons.append(t("content_review.amended", by=by, day=day, reviewed=last))
+        soon = item.valid_until is not None and item.valid_until < on + EXPIRY_WINDOW
+        if soon:
             reasons.append(t("content_review.expiring", day=f"{item.valid_until:%d/%m/%Y}"))
         if reasons:
-            found.append(Pending(item, tuple(reasons), reviewed))
+            found.append(
+                Pending(item, tuple(reasons), reviewed, reviewed is None, bool(amendments), soon)
+            )
     return found
+
+
+def counts(found: Sequence[Pending]) -> tuple[int, int, int]:
+    """How many pending items were never reviewed, rest on an amended text, expire soon."""
+    return (
+        sum(p.never for p in found),
+        sum(p.amended for p in found),
+        sum(p.expiring for p in found),
+    )
 
 
 def expiring(content: Content, *, on: date) -> list[ContentItem]:
