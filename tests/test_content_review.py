@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.content import load_content
 from bot.core.errors import UserError
-from bot.db.models import ContentReview, Outbox, Schedule
+from bot.db.models import ContentReview, Outbox, ReminderDelivery, Schedule
 from bot.db.session import make_engine, make_sessionmaker
 from bot.scheduling import Scheduler
 from bot.services import content_review, org, schedules
@@ -265,3 +265,34 @@ async def test_chat_stops_quoting_an_item_ended_by_a_reviewer(sessionmaker, cloc
             )  # fmt: skip
     after = await chat.say(question)
     assert "khoản 2 Điều 9" not in after
+
+
+async def test_scheduled_reminders_skip_items_ended_by_a_reviewer(
+    sessionmaker, clock, tmp_path, content
+):
+    clock.now = datetime(2026, 12, 7, 7, 30, 5, tzinfo=TZ)  # Monday, reminder time
+    await load_roster(sessionmaker, clock, tmp_path)
+    async with sessionmaker() as session, session.begin():
+        for number, code in enumerate(("NV1", "NV2", "NV3"), start=1):
+            person = await org.find_person(session, code=code)
+            await org.link_account(
+                session, person=person, channel="telegram", user_id=str(number),
+                chat_id=str(number), now=clock(),
+            )  # fmt: skip
+        for item_id in ("r-fine", "r-soon", "r-stale"):
+            await content_review.decide(
+                session, content=content, item_id=item_id, note=None,
+                ends_on=date(2026, 12, 7), by="Pháp chế", now=clock(),
+            )  # fmt: skip
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+        query = select(Schedule.id).where(Schedule.kind == "reminder")
+        schedule_id = (await session.execute(query)).scalar_one()
+    scheduler = Scheduler(
+        sessionmaker, content, clock=clock, quiet=QuietHours.parse("21:00-06:30"),
+        timezone="Asia/Ho_Chi_Minh",
+    )  # fmt: skip
+    outcome = await scheduler.fire_latest(schedule_id)
+    assert outcome is not None and outcome.queued == 3
+    async with sessionmaker() as session:
+        sent = (await session.execute(select(ReminderDelivery.item_id))).scalars().all()
+    assert sent == ["r-old-law"] * 3
