@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -29,6 +29,10 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 4
 DIFFICULTIES = (1, 2, 3)
 # Telegram allows at most two line feeds in a poll explanation.
 MAX_EXPLANATION_LINE_FEEDS = 2
+# How sure the reviewer is that the item states the law in force (from the audit's scale).
+CONFIDENCE = ("high", "medium", "medium-low", "low")
+FIRST_LAW_DAY = date(2025, 1, 1)
+AMENDMENTS_FILE = "amendments.yaml"
 
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _DOCUMENT_RE = re.compile(
@@ -82,17 +86,46 @@ class Basis(_Frozen):
     article: StrictInt
     clause: StrictInt | None = None
     point: str | None = None
+    # The text in force is the document as amended by this one (e.g. NĐ 168 by NĐ 238).
+    amended_by: str | None = None
 
     @property
-    def citation(self) -> str:
-        """Vietnamese citation, smallest unit first: 'điểm a khoản 2 Điều 9 Luật …'."""
+    def provision(self) -> str:
+        """The provision without the document: 'điểm a khoản 2 Điều 9'."""
         parts = (
             f"điểm {self.point}" if self.point else "",
             f"khoản {self.clause}" if self.clause is not None else "",
             f"Điều {self.article}",
-            self.document,
         )
         return " ".join(p for p in parts if p)
+
+    @property
+    def document_label(self) -> str:
+        """The document as in force: 'Nghị định 168/… (đã sửa đổi bởi Nghị định 238/…)'."""
+        suffix = f" (đã sửa đổi bởi {self.amended_by})" if self.amended_by else ""
+        return self.document + suffix
+
+    @property
+    def citation(self) -> str:
+        """Vietnamese citation, smallest unit first: 'điểm a khoản 2 Điều 9 Luật …'."""
+        return f"{self.provision} {self.document_label}"
+
+
+class Review(_Frozen):
+    """Who checked the item against which text, when, and how sure they are."""
+
+    day: date = Field(alias="date")
+    checked: str
+    confidence: str
+    by: str
+
+
+class Amendment(_Frozen):
+    """A known amending text: items resting on `document` need review after `effective`."""
+
+    document: str
+    amended_by: str
+    effective: date
 
 
 class _Item(_Frozen):
@@ -104,6 +137,7 @@ class _Item(_Frozen):
     valid_from: date
     valid_until: date | None
     source: str
+    review: Review | None = None
 
     def is_active(self, on: date) -> bool:
         """True when the rule the item states is in force on that day (bounds inclusive)."""
@@ -146,6 +180,27 @@ class Content:
 
     quizzes: tuple[QuizItem, ...]
     reminders: tuple[ReminderItem, ...]
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def items(self) -> tuple[ContentItem, ...]:
+        """Quizzes then reminders."""
+        return (*self.quizzes, *self.reminders)
+
+    def with_ends(self, ends: Mapping[str, date]) -> Content:
+        """The same content where each item in `ends` stops being served after that day."""
+
+        def cut(item: Any) -> Any:
+            end = ends.get(item.id)
+            if end is None or (item.valid_until is not None and item.valid_until <= end):
+                return item
+            return item.model_copy(update={"valid_until": end})
+
+        return replace(
+            self,
+            quizzes=tuple(map(cut, self.quizzes)),
+            reminders=tuple(map(cut, self.reminders)),
+        )
 
     def active_quizzes(self, on: date) -> tuple[QuizItem, ...]:
         """Quizzes whose rule is in force on that day."""
@@ -202,6 +257,24 @@ def _basis_problems(field: str, ref: Basis) -> Iterator[Problem]:
         yield f"{field}.clause", "số khoản phải từ 1 trở lên"
     if ref.point is not None and not _POINT_RE.fullmatch(ref.point):
         yield f"{field}.point", f"điểm '{ref.point}' phải là chữ cái thường, ví dụ 'a', 'đ'"
+    if ref.amended_by is not None and not _DOCUMENT_RE.fullmatch(ref.amended_by):
+        example = "'Nghị định 238/2026/NĐ-CP'"
+        yield f"{field}.amended_by", f"tên văn bản '{ref.amended_by}' sai dạng, ví dụ {example}"
+
+
+def _review_problems(item: _Item) -> Iterator[Problem]:
+    """An item citing an amended text needs a review; a review needs every part filled."""
+    review = item.review
+    if review is None:
+        if any(ref.amended_by for ref in item.basis):
+            yield "review", "căn cứ đã sửa đổi: cần ghi rà soát (date, checked, confidence, by)"
+        return
+    if review.day < FIRST_LAW_DAY:
+        yield "review.date", f"ngày rà soát {review.day} sớm hơn {FIRST_LAW_DAY}"
+    if review.confidence not in CONFIDENCE:
+        yield "review.confidence", f"chọn một trong: {', '.join(CONFIDENCE)}"
+    yield from _text_problems("review.checked", review.checked)
+    yield from _text_problems("review.by", review.by)
 
 
 def _common_problems(item: _Item) -> Iterator[Problem]:
@@ -217,6 +290,7 @@ def _common_problems(item: _Item) -> Iterator[Problem]:
     if item.valid_until is not None and item.valid_until < item.valid_from:
         yield "valid_until", f"{item.valid_until} sớm hơn valid_from {item.valid_from}"
     yield from _text_problems("source", item.source)
+    yield from _review_problems(item)
 
 
 def _option_problems(quiz: QuizItem) -> Iterator[Problem]:
@@ -278,6 +352,7 @@ class _Scan:
     items: list[_Item]
     issues: list[ContentIssue]
     first_seen: dict[str, str]
+    amendments: list[Amendment]
 
     def add(self, model: type[_Item], raw: Any, index: int, shown: str) -> None:
         """Validate one raw item: duplicate id, schema, then content rules."""
@@ -329,8 +404,34 @@ def _read_items(path: Path, shown: str) -> tuple[list[Any], list[ContentIssue]]:
 _KINDS: dict[str, type[_Item]] = {"quizzes": QuizItem, "reminders": ReminderItem}
 
 
+def _scan_amendments(scan: _Scan, base: Path) -> None:
+    """Read the dir's optional list of amending texts."""
+    path = base / AMENDMENTS_FILE
+    if not path.is_file():
+        return
+    shown = path.relative_to(base.parent).as_posix()
+    raw_items, issues = _read_items(path, shown)
+    scan.issues += issues
+    for index, raw in enumerate(raw_items):
+        try:
+            amendment = Amendment.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = f"#{index + 1}"
+                issue = ContentIssue(shown, where, _field_path(err["loc"]), _schema_message(err))
+                scan.issues.append(issue)
+            continue
+        for field in ("document", "amended_by"):
+            name = getattr(amendment, field)
+            if not _DOCUMENT_RE.fullmatch(name):
+                message = f"tên văn bản '{name}' sai dạng"
+                scan.issues.append(ContentIssue(shown, f"#{index + 1}", field, message))
+        scan.amendments.append(amendment)
+
+
 def _scan_dir(scan: _Scan, base: Path) -> None:
     """Read every quiz and reminder file (.yaml, or .yml) under one content dir."""
+    _scan_amendments(scan, base)
     for kind, model in _KINDS.items():
         folder = base / kind
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
@@ -343,7 +444,7 @@ def _scan_dir(scan: _Scan, base: Path) -> None:
 
 def _scan(dirs: Sequence[Path]) -> _Scan:
     """Validate all content dirs in order; later dirs are admin-supplied extras."""
-    scan = _Scan(items=[], issues=[], first_seen={})
+    scan = _Scan(items=[], issues=[], first_seen={}, amendments=[])
     for base in map(Path, dirs):
         if base.is_dir():
             _scan_dir(scan, base)
@@ -364,4 +465,4 @@ def load_content(dirs: Sequence[Path] = (DEFAULT_CONTENT_DIR,)) -> Content:
         raise ContentError(scan.issues)
     quizzes = tuple(i for i in scan.items if isinstance(i, QuizItem))
     reminders = tuple(i for i in scan.items if isinstance(i, ReminderItem))
-    return Content(quizzes=quizzes, reminders=reminders)
+    return Content(quizzes=quizzes, reminders=reminders, amendments=tuple(scan.amendments))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.content import Content
 from bot.db.models import Schedule
-from bot.services import schedules
+from bot.services import content_review, schedules
 from bot.services.notify import QuietHours
 from jobs import JOBS, PREPARE, broadcasts
 from jobs.base import JobContext, Preparation
@@ -167,7 +167,9 @@ class Scheduler:
                 run.status, run.note = "skipped", reason
                 log.info("schedule %s: %s skipped (%s)", schedule.name, occurrence, reason)
                 return Outcome(schedule_id, occurrence, "skipped", note=reason)
-            context = JobContext(session, schedule, run, now, self._content, self._quiet, prepared)
+            # Reviewers' decisions (atgt content review) apply without a restart.
+            content = await content_review.apply(session, self._content)
+            context = JobContext(session, schedule, run, now, content, self._quiet, prepared)
             run.recipients = await JOBS[schedule.kind](context)
         self._on_enqueued()
         log.info("schedule %s fired: %d messages queued", schedule.name, run.recipients)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from bot.core.messages import Button, Reply
 from bot.core.router import Context
 from bot.core.texts import t
+from bot.services import content_review, fines
 from bot.services.plans.qa import answer_choice, answer_question
 from bot.services.plans.query import MAX_QUESTION_CHARS
 from bot.services.plans.results import Answer
@@ -30,12 +32,18 @@ async def ask(ctx: Context) -> list[Reply]:
         return [Reply(t("qa.greeting", name=person.full_name))]
     if small_talk in _THANKS:
         return [Reply(t("qa.thanks"))]
+    # Items a reviewer ended (atgt content review --end) are no longer quoted.
+    content = await content_review.apply(ctx.session, ctx.content) if ctx.content else None
+    if fines.asks_about_fine(question):
+        # Fines come only from verified law items, never from a plan passage or a guess.
+        today = ctx.now.astimezone(ZoneInfo(ctx.config.timezone)).date()
+        return [Reply(fines.answer(content, question, on=today) or t("fine.none"))]
     answer = await answer_question(
         ctx.session,
         now=ctx.now,
         question=question,
         unit_path=person.unit.path,
-        content=ctx.content,
+        content=content,
         timezone=ctx.config.timezone,
         rephrase=ctx.config.rephrase,
     )
@@ -50,12 +58,13 @@ async def choose(ctx: Context) -> list[Reply]:
     """A "Có phải bạn muốn hỏi…" button: answer the question it stands for."""
     person = ctx.person
     assert person is not None
+    content = await content_review.apply(ctx.session, ctx.content) if ctx.content else None
     answer = await answer_choice(
         ctx.session,
         now=ctx.now,
         data=ctx.incoming.payload,
         unit_path=person.unit.path,
-        content=ctx.content,
+        content=content,
         timezone=ctx.config.timezone,
     )
     return [render(answer) if answer is not None else Reply(t("qa.expired"))]

@@ -11,7 +11,7 @@ from bot.core.messages import Reply
 from bot.core.router import Context
 from bot.core.texts import t
 from bot.db.models import Person
-from bot.services import leaderboard, quiz
+from bot.services import content_review, leaderboard, quiz
 
 
 def _person(ctx: Context) -> Person:
@@ -32,8 +32,9 @@ def _local(ctx: Context) -> datetime:
 async def ask(ctx: Context) -> list[Reply]:
     """`/quiz`: the next question for this person."""
     person = _person(ctx)
+    content = await content_review.apply(ctx.session, _content(ctx))
     item = await quiz.pick_question(
-        ctx.session, person_id=person.id, content=_content(ctx), on=_local(ctx).date(), now=ctx.now
+        ctx.session, person_id=person.id, content=content, on=_local(ctx).date(), now=ctx.now
     )
     if item is None:
         return [Reply(t("quiz.none"))]

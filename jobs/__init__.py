@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from jobs import checkin_prompts, digest, nudges, quizzes, reminders
+from jobs import checkin_prompts, content_expiry, digest, nudges, quizzes, reminders
 from jobs.base import JobContext, Preparation
 
 Job = Callable[[JobContext], Awaitable[int]]
@@ -16,6 +16,7 @@ JOBS: dict[str, Job] = {
     "checkin": checkin_prompts.run,
     "nudge": nudges.run,
     "digest": digest.run,
+    "content_expiry": content_expiry.run,
 }
 
 # Jobs with a prepare step, run before the occurrence's transaction; its result is

@@ -23,15 +23,30 @@ from bot.content import (
 )
 
 TODAY = date(2026, 11, 22)
-# NĐ 238/2026/NĐ-CP amends NĐ 168 from 2026-08-15; its text is not verified yet.
+# NĐ 238/2026/NĐ-CP amends NĐ 168 from 2026-08-15 (acts before that day: the original).
 ND168_LAST_DAY = date(2026, 8, 14)
+ND238_FIRST_DAY = date(2026, 8, 15)
 ND168 = "Nghị định 168/2024/NĐ-CP"
-SHIPPED_DOCUMENTS = {"Luật 36/2024/QH15", "Luật 35/2024/QH15", ND168}
+ND238 = "Nghị định 238/2026/NĐ-CP"
+SHIPPED_DOCUMENTS = {"Luật 36/2024/QH15", "Luật 35/2024/QH15", ND168, ND238}
+# Topics whose rules carry a fine or a point deduction (issue 18).
+SANCTIONED_TOPICS = {
+    "speed", "alcohol", "helmet", "phone", "seatbelt", "right_of_way", "signs",
+    "expressway", "points", "children", "licence", "passengers",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def shipped():
     return load_content([DEFAULT_CONTENT_DIR])
+
+
+REVIEW = {
+    "date": date(2026, 12, 6),
+    "checked": "Đ7 k6 a NĐ 168 trên hai bản toàn văn",
+    "confidence": "medium",
+    "by": "Pháp chế Sở",
+}
 
 
 def _quiz(**changes: Any) -> dict[str, Any]:
@@ -144,19 +159,28 @@ def test_correct_answers_are_spread_over_positions(shipped):
     assert max(positions.values()) <= len(shipped.quizzes) / 2
 
 
-def test_nd168_items_end_before_its_amendment(shipped):
+def test_nd168_sanctions_apply_as_amended_from_the_amendment_day(shipped):
     cited = [
         item
         for item in (*shipped.quizzes, *shipped.reminders)
         if any(ref.document == ND168 and ref.article != 53 for ref in item.basis)
     ]
-    assert cited
+    assert len(cited) >= 60
     for item in cited:
-        assert item.valid_until is not None, item.id
-        assert item.valid_until <= ND168_LAST_DAY, item.id
+        # Before 15/8/2026 the original text applied; these items state the amended one.
+        assert item.valid_from >= ND238_FIRST_DAY, item.id
+        assert all(ref.amended_by == ND238 for ref in item.basis if ref.document == ND168)
+        assert item.review is not None and item.review.confidence in {"medium", "medium-low"}
 
 
-def test_child_seat_items_only_cover_the_original_window(shipped):
+def test_every_amended_basis_carries_a_review(shipped):
+    for item in (*shipped.quizzes, *shipped.reminders):
+        if any(ref.amended_by for ref in item.basis):
+            assert item.review is not None, item.id
+            assert item.review.checked.strip() and item.review.by.strip(), item.id
+
+
+def test_child_seat_items_apply_from_july_2026(shipped):
     child_seat = [
         item
         for item in (*shipped.quizzes, *shipped.reminders)
@@ -165,24 +189,97 @@ def test_child_seat_items_only_cover_the_original_window(shipped):
             for ref in item.basis
         )
     ]
-    assert child_seat
+    assert len(child_seat) == 4
     for item in child_seat:
-        assert item.valid_from == date(2026, 1, 1), item.id
-        assert item.valid_until == date(2026, 6, 30), item.id
+        # Luật 118/2025 moved the start of khoản 3 Điều 10 to 01/7/2026 (audit §3.1).
+        assert item.valid_from == date(2026, 7, 1), item.id
+        assert item.valid_until is None, item.id
+        assert not item.is_active(date(2026, 3, 1)), item.id
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 6), date(2026, 12, 31), date(2027, 3, 1)])
+def test_coverage_in_force(shipped, day):
+    quizzes, reminders = shipped.active_quizzes(day), shipped.active_reminders(day)
+    assert len(quizzes) + len(reminders) >= 200
+    assert len(reminders) >= 50
+    per_topic = Counter(q.topic for q in quizzes)
+    assert min(per_topic[topic] for topic in TOPICS) >= 6, per_topic
+    sanctioned = {
+        item.topic
+        for item in (*quizzes, *reminders)
+        if any(ref.document in {ND168, ND238} and ref.article != 53 for ref in item.basis)
+    }
+    assert sanctioned >= SANCTIONED_TOPICS
+
+
+# Values and provisions as listed in the audit (law-content-audit-2026-12.md, §2).
+AUDIT_SPOT_CHECKS = [
+    ("q-alcohol-004", "2–3 triệu đồng", {(7, 6, "a"), (7, 13, "b")}),
+    ("q-alcohol-007", "18–20 triệu đồng, trừ 10 điểm", {(6, 9, "a"), (6, 16, "d")}),
+    ("q-alcohol-009", "22 đến 24 tháng", {(7, 9, "d"), (7, 12, "c")}),
+    ("q-alcohol-010", "30–40 triệu đồng", {(6, 11, "a"), (6, 15, "c")}),
+    ("q-speed-002", "400.000–600.000 đồng", {(7, 2, "b")}),
+    ("q-speed-005", "6–8 triệu đồng và trừ 4 điểm", {(7, 8, "a"), (7, 13, "b")}),
+    ("q-speed-009", "12–14 triệu đồng, trừ 6 điểm", {(6, 7, "a"), (6, 16, "c")}),
+    ("q-helmet-005", "400.000–600.000 đồng", {(7, 2, "h")}),
+    ("q-phone-007", "4–6 triệu đồng", {(6, 5, "h"), (6, 16, "b")}),
+    ("q-expressway-008", "4–6 triệu đồng", {(7, 7, "b"), (7, 13, "c")}),
+    ("q-right_of_way-007", "4–6 triệu đồng và trừ 2 điểm", {(7, 7, "a"), (7, 13, "a")}),
+    ("q-seatbelt-005", "800.000–1.000.000 đồng", {(6, 3, "k")}),
+    ("q-signs-014", "18–20 triệu đồng", {(6, 9, "b"), (6, 16, "b")}),
+]
+
+
+@pytest.mark.parametrize(("item_id", "answer", "provisions"), AUDIT_SPOT_CHECKS)
+def test_reopened_fine_matches_the_audit(shipped, item_id, answer, provisions):
+    quiz = shipped.by_id(item_id)
+    assert answer in quiz.options[quiz.correct]
+    assert {(ref.article, ref.clause, ref.point) for ref in quiz.basis} == provisions
+    assert "(đã sửa đổi bởi Nghị định 238/2026/NĐ-CP)" in quiz.citation
+    assert quiz in shipped.active_quizzes(date(2026, 12, 6))
+    assert quiz not in shipped.active_quizzes(ND168_LAST_DAY)
+
+
+def test_points_claims_cite_the_points_clause(shipped):
+    # Audit §3.2: four items asserted a deduction without citing Đ7 k13 / Đ6 k16.
+    for item_id, clauses in [
+        ("q-alcohol-004", {(7, 13)}),
+        ("q-phone-005", {(7, 13)}),
+        ("q-phone-007", {(6, 16)}),
+        ("r-right_of_way-003", {(7, 13), (6, 16)}),
+    ]:
+        cited = {(ref.article, ref.clause) for ref in shipped.by_id(item_id).basis}
+        assert clauses <= cited, item_id
 
 
 def test_active_content_depends_on_the_day(shipped):
     fine_quiz = shipped.by_id("q-alcohol-004")
     law_quiz = shipped.by_id("q-alcohol-001")
     child_quiz = shipped.by_id("q-children-005")
-    assert {fine_quiz, law_quiz} <= set(shipped.active_quizzes(date(2025, 6, 1)))
-    assert child_quiz not in shipped.active_quizzes(date(2025, 6, 1))
-    assert child_quiz in shipped.active_quizzes(date(2026, 3, 1))
+    assert law_quiz in shipped.active_quizzes(date(2025, 6, 1))
+    assert fine_quiz not in shipped.active_quizzes(ND168_LAST_DAY)
+    assert child_quiz not in shipped.active_quizzes(date(2026, 6, 30))
+    assert child_quiz in shipped.active_quizzes(date(2026, 7, 1))
     today = shipped.active_quizzes(TODAY)
-    assert law_quiz in today
-    assert fine_quiz not in today
-    assert child_quiz not in today
-    assert len(shipped.active_reminders(TODAY)) < len(shipped.reminders)
+    assert {law_quiz, fine_quiz, child_quiz} <= set(today)
+
+
+def test_amendments_are_loaded(shipped):
+    assert (ND168, ND238, ND238_FIRST_DAY) in {
+        (a.document, a.amended_by, a.effective) for a in shipped.amendments
+    }
+
+
+def test_with_ends_stops_serving_an_item(shipped):
+    ended = shipped.with_ends({"q-alcohol-001": date(2026, 12, 31), "nope": date(2026, 1, 1)})
+    item = ended.by_id("q-alcohol-001")
+    assert item.valid_until == date(2026, 12, 31)
+    assert item in ended.active_quizzes(date(2026, 12, 31))
+    assert item not in ended.active_quizzes(date(2027, 1, 1))
+    assert len(ended.quizzes) == len(shipped.quizzes)
+    # An end later than the item's own end changes nothing.
+    later = ended.with_ends({"q-alcohol-001": date(2030, 1, 1)})
+    assert later.by_id("q-alcohol-001").valid_until == date(2026, 12, 31)
 
 
 # Citations
@@ -208,9 +305,9 @@ def test_basis_citation(basis, expected):
 
 def test_content_citation_joins_all_provisions(shipped):
     quiz = shipped.by_id("q-alcohol-005")
+    amended = "Nghị định 168/2024/NĐ-CP (đã sửa đổi bởi Nghị định 238/2026/NĐ-CP)"
     assert shipped.citation(quiz) == (
-        "điểm a khoản 6 Điều 7 Nghị định 168/2024/NĐ-CP; "
-        "điểm b khoản 13 Điều 7 Nghị định 168/2024/NĐ-CP"
+        f"điểm a khoản 6 Điều 7 {amended}; điểm b khoản 13 Điều 7 {amended}"
     )
 
 
@@ -291,6 +388,25 @@ def test_duplicate_id_across_files_and_dirs(tmp_path, content_dir):
         ({"basis": [{"document": "NĐ 168", "article": 7}]}, "basis[0].document", "sai dạng"),
         ({"basis": [{"document": ND168, "article": "bảy"}]}, "basis[0].article", "số nguyên"),
         ({"question": "Cu\u0300ng?"}, "question", "NFC"),
+        (
+            {"basis": [{"document": ND168, "article": 7, "amended_by": "NĐ 238"}]},
+            "basis[0].amended_by",
+            "sai dạng",
+        ),
+        (
+            {"basis": [{"document": ND168, "article": 7, "amended_by": ND238}]},
+            "review",
+            "cần ghi rà soát",
+        ),
+        ({"review": {**REVIEW, "confidence": "chắc"}}, "review.confidence", "medium-low"),
+        ({"review": {**REVIEW, "by": " "}}, "review.by", "để trống"),
+        ({"review": {**REVIEW, "date": "hôm nay"}}, "review.date", "YYYY-MM-DD"),
+        ({"review": {**REVIEW, "date": date(2024, 5, 1)}}, "review.date", "sớm hơn"),
+        (
+            {"review": {k: v for k, v in REVIEW.items() if k != "checked"}},
+            "review.checked",
+            "thiếu",
+        ),
     ],
 )
 def test_broken_quiz_is_reported_with_file_id_and_field(content_dir, changes, field, fragment):
@@ -374,6 +490,26 @@ def test_load_content_raises_with_every_issue(content_dir):
     assert len(caught.value.issues) == 2
     assert all(isinstance(i, ContentIssue) for i in caught.value.issues)
     assert "q-2: topic" in str(caught.value)
+
+
+def test_review_and_amendments_load_from_an_admin_dir(content_dir):
+    basis = [{"document": ND168, "article": 7, "clause": 6, "point": "a", "amended_by": ND238}]
+    _write(content_dir, "quizzes/a.yaml", [_quiz(basis=basis, review=REVIEW)])
+    amendment = {"document": ND168, "amended_by": ND238, "effective": ND238_FIRST_DAY}
+    _write(content_dir, "amendments.yaml", [amendment])
+    content = load_content([content_dir])
+    (quiz,) = content.quizzes
+    assert quiz.review is not None
+    assert (quiz.review.day, quiz.review.confidence) == (date(2026, 12, 6), "medium")
+    assert content.amendments[0].effective == ND238_FIRST_DAY
+
+
+def test_broken_amendment_is_reported(content_dir):
+    _write(content_dir, "amendments.yaml", [{"document": "NĐ 168", "amended_by": ND238}])
+    issues = check_content([content_dir])
+    assert {(i.file, i.field) for i in issues} == {
+        ("content/amendments.yaml", "effective"),
+    }
 
 
 def test_admin_extras_extend_the_shipped_content(tmp_path, shipped):

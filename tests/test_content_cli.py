@@ -25,7 +25,7 @@ BROKEN = """items:
 def test_shipped_content_passes():
     result = CliRunner().invoke(app, ["content", "check"])
     assert result.exit_code == 0, result.output
-    assert "Nội dung hợp lệ: 170 câu đố, 57 nhắc nhở." in result.output
+    assert "Nội dung hợp lệ: 179 câu đố, 60 nhắc nhở." in result.output
 
 
 def test_broken_admin_file_is_reported_with_file_id_and_field(tmp_path):

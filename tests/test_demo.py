@@ -32,7 +32,7 @@ def test_piped_demo_prints_help_and_the_demo_person(tmp_path):
     assert "Bạn có thể dùng các lệnh sau" in result.stdout
     assert "/me — xem thông tin của bạn" in result.stdout
     assert "Họ tên: Nguyễn Văn An" in result.stdout
-    assert "Đơn vị: Sở TT&TT/Văn phòng" in result.stdout
+    assert "Đơn vị: Sở KH&CN/Văn phòng" in result.stdout
     assert (tmp_path / "atgt-demo.db").exists()
 
 
@@ -41,5 +41,5 @@ def test_demo_switches_roles_and_remembers_between_runs(tmp_path):
     second = demo(tmp_path, "/me\n")
 
     assert "Bạn không có quyền dùng chức năng này." in first.stdout
-    assert "Sở TT&TT/Trung tâm CNTT: 5 người" in first.stdout
+    assert "Sở KH&CN/Trung tâm Chuyển đổi số: 5 người" in first.stdout
     assert "Họ tên: Bùi Thị Lan" in second.stdout

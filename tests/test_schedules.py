@@ -105,6 +105,7 @@ async def test_a_week_with_a_holiday_and_a_restart(sessionmaker, clock, org_read
     assert monday_to_wednesday == [
         "Mon 07:30 sent",
         "Mon 07:30 sent",  # the weekly digest: no campaign, so nothing is queued
+        "Mon 08:00 sent",  # law items expiring soon: none in the shipped content
         "Tue 07:30 skipped",
         "Tue 10:00 skipped",
         "Wed 07:30 sent",
@@ -201,6 +202,7 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
         "schedule-3",
         "schedule-4",
         "schedule-5",
+        "schedule-6",
         "schedules-sync",
         "broadcasts",
     }
@@ -216,6 +218,7 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
         "schedule-3",
         "schedule-4",
         "schedule-5",
+        "schedule-6",
         "schedules-sync",
         "broadcasts",
     }

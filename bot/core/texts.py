@@ -103,6 +103,7 @@ CATALOG: dict[str, str] = {
     "schedule.kind.quiz": "câu đố",
     "schedule.kind.checkin": "báo cáo tuần",
     "schedule.kind.nudge": "nhắc người chưa báo cáo",
+    "schedule.kind.content_expiry": "báo nội dung luật sắp hết hiệu lực",
     "schedule.line": "{id}. {name} ({kind}): {days} lúc {time} ({tz}), {state}{target}",
     "schedule.on": "đang bật",
     "schedule.off": "đang tắt",
@@ -273,6 +274,31 @@ CATALOG: dict[str, str] = {
     "cli.content_bad": "Nội dung có {count} lỗi:",
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
+    "cli.content_review_none": "Không có mục nào cần rà soát tính đến {day}.",
+    "cli.content_review_count": (
+        "{count} mục cần rà soát tính đến {day} (chưa rà soát: {never}; căn cứ sửa đổi sau lần "
+        "rà soát gần nhất: {amended}; hết hiệu lực trong 30 ngày: {expiring}):"
+    ),
+    "cli.content_review_ok": "Đã ghi xác nhận mục {id} ({by}, {when}).",
+    "cli.content_review_end": "Đã ghi: mục {id} thôi sử dụng từ {day} ({by}, {when}).",
+    "content_review.never": "chưa có bản ghi rà soát",
+    "content_review.amended": "căn cứ được sửa đổi bởi {by} từ {day}, sau lần rà soát {reviewed}",
+    "content_review.amended_unreviewed": "căn cứ được sửa đổi bởi {by} từ {day}",
+    "content_review.expiring": "hết hiệu lực sau ngày {day}",
+    "content_review.line": "{id} ({topic}): {reasons}",
+    "content_review.unknown": "Không có mục nội dung {id}.",
+    "content_review.need_one": 'Hãy chọn đúng một trong hai: --ok "ghi chú" hoặc --end NGÀY.',
+    "content_review.need_by": 'Cần ghi người quyết định (--by "Họ tên, chức vụ").',
+    "content_review.need_note": "Ghi chú xác nhận không được để trống.",
+    "content_review.end_too_early": (
+        "Mục {id} có hiệu lực từ {day}; ngày thôi sử dụng phải sau ngày đó."
+    ),
+    "content_review.notice": (
+        "⚖️ Rà soát nội dung luật: {count} mục sẽ hết hiệu lực trong 30 ngày tới.\n{items}\n"
+        "Xem và quyết định: atgt content review."
+    ),
+    "content_review.notice_line": "- {id}: dùng đến hết ngày {day}",
+    "content_review.notice_more": "- và {count} mục khác",
     "cli.jobs_next": "lần tới: {when}",
     "cli.bad_date": "Ngày {value!r} không hợp lệ (dd/mm/yyyy).",
     "cli.backup_done": "Đã sao lưu vào {path}.",
@@ -321,6 +347,19 @@ CATALOG: dict[str, str] = {
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",
     # Plan questions and answers (issue 6)
     "qa.source": "Nguồn: {document}, {section}.",
+    "fine.header": "Mức phạt theo nội dung luật đã được kiểm chứng, đang áp dụng:",
+    "fine.quiz": "{question}\n→ {answer}. {explanation}",
+    "fine.item": "{text}\nCăn cứ: {basis}. Áp dụng từ ngày {since}.",
+    "fine.footer": (
+        "Mức phạt cụ thể do người có thẩm quyền quyết định trong khung trên; khi cần chắc chắn, "
+        "anh/chị đối chiếu văn bản gốc."
+    ),
+    "fine.none": (
+        "Hiện chưa có mức phạt đã được kiểm chứng cho hành vi này trong nội dung của bot, nên "
+        "không thể trả lời con số. Anh/chị hãy nêu rõ hành vi và loại xe (ví dụ: “mức phạt "
+        "nồng độ cồn xe máy”), hoặc tra Nghị định 168/2024/NĐ-CP (đã sửa đổi bởi Nghị định "
+        "238/2026/NĐ-CP) và hỏi bộ phận pháp chế."
+    ),
     "qa.not_found": (
         "Các văn bản của đơn vị bạn không có thông tin để trả lời câu hỏi này. "
         "Bạn thử hỏi cách khác, hoặc liên hệ Văn phòng/đầu mối phong trào của đơn vị."

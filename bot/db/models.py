@@ -283,6 +283,21 @@ class ReminderDelivery(Base):
     acknowledged_at: Mapped[datetime | None]
 
 
+class ContentReview(Base):
+    """A reviewer's decision on one content item: confirmed (ok) or ended from a day."""
+
+    __tablename__ = "content_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    decision: Mapped[str] = mapped_column(String(8))  # "ok" or "end"
+    # For "end": the first day the item is no longer served.
+    ends_on: Mapped[date | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+
+
 class Campaign(Base):
     """An emulation campaign: a period, the units taking part, a check-in form, a plan."""
 

@@ -20,16 +20,23 @@ from bot.services.schedules import ensure_defaults
 DEMO_ROSTER = Path(__file__).resolve().parents[2] / "content" / "demo" / "roster.csv"
 DEMO_PERSON = "NV001"
 DEMO_EXAMPLES = ("NV001", "QL001", "AD001")
-DEMO_ROOT = "Sở TT&TT"
+# A 2026 organisation: the Sở TT&TT merged into the Sở KH&CN (03/2025) and districts are gone
+# (07/2025), so the demo has a sở with phòng and trung tâm, and a phường.
+DEMO_ROOT = "Sở KH&CN"
+DEMO_WARD = "UBND phường Hòa Bình"
 DEMO_CAMPAIGN = "Thi đua bảo đảm trật tự, an toàn giao thông năm {year}"
 DEMO_PLANS_DIR = DEMO_ROSTER.parents[1] / "plans"
-# Sample plan -> the demo unit it applies to (units are created without people).
+# The demo campaign's own plan, written for the demo and marked as a sample in its text.
+DEMO_SAMPLE_PLAN = DEMO_ROSTER.parent / "ke-hoach-mau-2026.txt"
+# The five real sample plans (import examples) -> a unit of their own, outside the roster,
+# so they never answer for the demo organisation.
+SAMPLES_ROOT = "Kế hoạch mẫu"
 DEMO_PLANS = {
-    "so-tttt-2023.txt": DEMO_ROOT,
-    "so-ngoai-vu-2024.txt": "Sở Ngoại vụ",
-    "batgt-tra-cu-2023-truncated.txt": "Ban ATGT huyện Trà Cú",
-    "dang-uy-khoi-ct23.txt": "Đảng ủy Khối",
-    "xa-lien-minh-2022-two-fragments.txt": "Xã Liên Minh",
+    "so-tttt-2023.txt": f"{SAMPLES_ROOT}/Sở TT&TT 2023",
+    "so-ngoai-vu-2024.txt": f"{SAMPLES_ROOT}/Sở Ngoại vụ 2024",
+    "batgt-tra-cu-2023-truncated.txt": f"{SAMPLES_ROOT}/Ban ATGT huyện Trà Cú 2023",
+    "dang-uy-khoi-ct23.txt": f"{SAMPLES_ROOT}/Đảng ủy Khối",
+    "xa-lien-minh-2022-two-fragments.txt": f"{SAMPLES_ROOT}/Xã Liên Minh 2022",
 }
 
 
@@ -63,21 +70,22 @@ async def _ensure_campaign(session: AsyncSession, *, now: datetime, timezone: st
     name = DEMO_CAMPAIGN.format(year=year)
     if (await session.execute(select(Campaign.id).where(Campaign.name == name))).first():
         return
-    root = await find_unit(session, path=DEMO_ROOT)
-    assert root is not None
+    units = [await find_unit(session, path=path) for path in (DEMO_ROOT, DEMO_WARD)]
+    assert all(units), "the bundled demo roster lacks its sở or phường"
     await create_campaign(
         session,
         name=name,
         starts_on=date(year, 1, 1),
         ends_on=date(year, 12, 31),
-        units=[root],
+        units=[unit for unit in units if unit is not None],
         timezone=timezone,
         now=now,
     )
 
 
 async def seed_demo_plans(session: AsyncSession, *, now: datetime) -> None:
-    """Import the sample plans under their demo units (idempotent by fingerprint)."""
+    """Import the demo plan and the sample plans under their units (idempotent by fingerprint)."""
+    await import_file(session, path=DEMO_SAMPLE_PLAN, unit_path=DEMO_ROOT, now=now)
     for file_name, unit_path in DEMO_PLANS.items():
         await import_file(
             session, path=DEMO_PLANS_DIR / file_name, unit_path=unit_path, now=now, create_unit=True

@@ -46,6 +46,7 @@ DEFAULTS = (
     Default("bao-cao-tuan", "checkin", "fri", "08:00"),
     Default("nhac-bao-cao", "nudge", "fri,sat,sun", "15:00"),
     Default("tong-hop-tuan", "digest", "mon", "07:30"),
+    Default("ra-soat-noi-dung", "content_expiry", "mon", "08:00"),
 )
 
 

@@ -147,6 +147,6 @@ def build_law(content: Content) -> list[Entry]:
 
 def _law_citation(basis) -> tuple[str, str]:
     """("Nghị định 168/2024/NĐ-CP", "điểm a khoản 6 Điều 7; khoản 13 Điều 7")."""
-    documents = list(dict.fromkeys(ref.document for ref in basis))
-    sections = [ref.citation.removesuffix(ref.document).strip() for ref in basis]
+    documents = list(dict.fromkeys(ref.document_label for ref in basis))
+    sections = [ref.provision for ref in basis]
     return "; ".join(documents), "; ".join(dict.fromkeys(s for s in sections if s))
