@@ -115,7 +115,10 @@ CATALOG: dict[str, str] = {
     ),
     "schedule.updated": "Đã cập nhật lịch:",
     "schedule.unknown": "Không có lịch số {id}.",
-    "schedule.bad_days": "Ngày {days!r} không hợp lệ (ví dụ đúng: T2-T6, T3,T5, mon-fri).",
+    "schedule.bad_days": (
+        "Ngày «{days}» không hợp lệ. Ghi thứ trong tuần như trên lịch, ví dụ: T2-T6, T3,T5, "
+        "T7,CN, thứ 2 - thứ 6 hoặc chủ nhật."
+    ),
     "schedule.bad_time": "Giờ {time!r} không hợp lệ (ví dụ đúng: 07:30).",
     "schedule.holiday": "ngày lễ: {name}",
     "help.dangky": "đăng ký thi đua (ký cam kết) cho đợt thi đua của đơn vị",
