@@ -85,14 +85,18 @@ async def my_score(ctx: Context) -> list[Reply]:
         name=person.full_name,
         answered=score.answered,
         correct=score.correct,
-        accuracy=round(score.accuracy * 100),
+        accuracy=_percent(score.correct, score.answered),
         streak=score.streak,
         best=score.best_streak,
         unit=person.unit.path,
-        rank=rank,
-        total=total,
+        rank=f"{rank}/{total}" if score.answered else t("score.unranked"),
     )
     return [Reply(card)]
+
+
+def _percent(part: int, whole: int) -> str:
+    """'75%', or '—' when there is nothing to divide (0% would read as all wrong)."""
+    return f"{round(part * 100 / whole)}%" if whole else "—"
 
 
 async def board(ctx: Context) -> list[Reply]:
@@ -112,13 +116,13 @@ async def board(ctx: Context) -> list[Reply]:
                 unit=s.path,
                 people=s.people,
                 participation=round(s.participation * 100),
-                accuracy=round(s.accuracy * 100),
+                accuracy=_percent(s.correct, s.answered),
             )
         )
     people = await leaderboard.top_people(ctx.session, unit_id=person.unit_id, since=since)
     lines.append(t("board.people_header", unit=person.unit.path))
     lines += [
-        t("board.person_line", rank=rank, name=name, correct=n)
-        for rank, (name, n) in enumerate(people, 1)
+        t("board.person_line", rank=rank, name=name, correct=right, answered=answered)
+        for rank, (name, right, answered) in enumerate(people, 1)
     ] or [t("board.empty")]
     return [Reply("\n".join(lines))]

@@ -83,15 +83,16 @@ CATALOG: dict[str, str] = {
     "quiz.more": "Gõ /quiz để làm câu tiếp theo.",
     "score.card": (
         "Điểm câu đố của {name}:\n• Đã trả lời: {answered} câu, đúng {correct} câu "
-        "({accuracy}%).\n• Chuỗi đúng liên tiếp: {streak} (cao nhất: {best}).\n"
-        "• Xếp hạng trong {unit}: {rank}/{total}."
+        "({accuracy}).\n• Chuỗi đúng liên tiếp: {streak} (cao nhất: {best}).\n"
+        "• Xếp hạng trong {unit}: {rank}."
     ),
+    "score.unranked": "chưa xếp hạng (anh/chị chưa trả lời câu nào; gõ /quiz để bắt đầu)",
     "board.units_header": "Thi đua giữa các đơn vị ({since} – nay), tính theo đầu người:",
     "board.unit_line": (
-        "{rank}. {unit}: {participation}% tham gia, {accuracy}% đúng ({people} người)"
+        "{rank}. {unit}: {participation}% tham gia, {accuracy} đúng ({people} người)"
     ),
     "board.people_header": "Trong {unit}:",
-    "board.person_line": "{rank}. {name}: {correct} câu đúng",
+    "board.person_line": "{rank}. {name}: {correct}/{answered} câu đúng",
     "board.empty": "Chưa có ai trả lời câu đố trong thời gian này.",
     # Reminders
     "reminder.text": "💡 Nhắc nhở an toàn giao thông\n{text}\nCăn cứ: {basis}",
