@@ -136,9 +136,11 @@ async def violation(ctx: Context) -> list[Reply]:
     """`/vipham` (choose a kind) or `/vipham N dd/mm/yyyy note`."""
     args = ctx.incoming.args.split(maxsplit=2)
     if not args:
+        # Labels carry no number: numbered channels add their own, in this same order,
+        # and that position is the SỐ of `/vipham SỐ dd/mm/yyyy`.
         buttons = tuple(
-            (Button(f"{n}. {t(f'violation.kind.{kind}')}", f"vp:{kind}"),)
-            for n, kind in enumerate(checkins.VIOLATION_KINDS, 1)
+            (Button(t(f"violation.kind.{kind}"), f"vp:{kind}"),)
+            for kind in checkins.VIOLATION_KINDS
         )
         return [Reply(t("violation.choose"), buttons=buttons)]
     number = parse_int(args[0], maximum=len(checkins.VIOLATION_KINDS))

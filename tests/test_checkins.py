@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.channels.console import ConsoleChannel
+from bot.channels.numbered import numbered_text
 from bot.core.messages import Kind
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Nudge, Outbox, Registration, Schedule
@@ -123,6 +125,23 @@ async def test_answer_edit_duplicate_late_and_close(cycle):
     assert closed == t("checkin.closed")
     assert "Báo cáo tuần 30/11/2026 – 06/12/2026" in await cycle.chats["NV2"].say("/baocaotuan")
     assert len(await cycle.rows(CheckIn)) == 3
+
+
+async def test_violation_kinds_are_numbered_once_on_numbered_channels(cycle):
+    await cycle.chats["NV1"].say("/vipham")
+    (offer,) = cycle.chats["NV1"].last
+    console, zalo = ConsoleChannel.render(offer), numbered_text(offer, hint="")
+    typed = await cycle.chats["NV1"].say("/vipham 8 23/11/2026")
+
+    for shown in (console, zalo):
+        assert "1. Lái xe sau khi uống rượu, bia" in shown
+        assert "8. Vi phạm khác" in shown
+        assert "1. 1." not in shown
+    assert [b.label for b in offer.flat_buttons][:2] == [
+        "Lái xe sau khi uống rượu, bia",
+        "Không đội mũ bảo hiểm",
+    ]
+    assert "Vi phạm khác, ngày 23/11/2026" in typed  # the number typed is the number shown
 
 
 async def test_forged_or_stale_buttons_are_refused(cycle):

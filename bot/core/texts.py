@@ -165,7 +165,8 @@ CATALOG: dict[str, str] = {
     ),
     "violation.choose": (
         "Chọn loại vi phạm để tự khai báo (ngày hôm nay). Thông tin này chỉ bạn và lãnh đạo "
-        "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú."
+        "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú (SỐ là thứ tự của loại vi "
+        "phạm trong danh sách dưới đây, từ 1)."
     ),
     "violation.saved": "Đã ghi nhận tự khai báo: {kind}, ngày {date}. Cảm ơn bạn đã trung thực!",
     "violation.unknown_kind": "Loại vi phạm không hợp lệ. Gõ /vipham để xem danh sách.",
