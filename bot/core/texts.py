@@ -151,6 +151,21 @@ CATALOG: dict[str, str] = {
     "checkin.question": "Câu {number}/{total}: {text}",
     "checkin.saved": "Đã ghi nhận báo cáo tuần {start} – {end}: {verdict}.{late}",
     "checkin.saved_hint": "Bạn có thể sửa đến hết Chủ nhật; gõ /ghichu để thêm ghi chú.",
+    "checkin.current": "Báo cáo tuần {start} – {end} anh/chị đã gửi: {verdict}.",
+    "checkin.current_answer": "• {text}: {answer}",
+    "checkin.current_note": "Ghi chú: {note}",
+    "checkin.change_hint": (
+        "Muốn thay đổi, anh/chị bấm một nút dưới đây (sửa được đến hết Chủ nhật)."
+    ),
+    "checkin.redo_button": "Trả lời lại từng câu",
+    "checkin.confirm_all": (
+        "Tuần {start} – {end} anh/chị đã có {count} lần tự khai vi phạm: {reports}.\n"
+        "Anh/chị vẫn báo cáo tuần này chấp hành đầy đủ?"
+    ),
+    "checkin.confirm_all_button": "Vẫn báo cáo chấp hành đầy đủ",
+    "checkin.saved_with_reports": (
+        "Lưu ý: tuần này anh/chị có {count} lần tự khai vi phạm; các lần tự khai vẫn được giữ."
+    ),
     "checkin.verdict_ok": "chấp hành đầy đủ",
     "checkin.verdict_not_ok": "có nội dung chưa chấp hành",
     "checkin.late": " (nộp sau hạn)",
