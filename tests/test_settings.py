@@ -8,7 +8,6 @@ import pytest
 
 from bot.settings import SettingsError, load_settings
 
-
 # tests/conftest.py clears ATGT_* and runs each test in an empty directory (no .env).
 
 

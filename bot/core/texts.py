@@ -229,6 +229,10 @@ CATALOG: dict[str, str] = {
     "broadcast.not_draft": "Thông báo này đã được gửi hoặc đã hủy.",
     "broadcast.past": "Thời điểm hẹn gửi phải ở tương lai.",
     "broadcast.bad_time": "Thời điểm {value!r} không hợp lệ (ví dụ: @25/11/2026 08:00).",
+    "cli.broadcast_bad_time": (
+        "Thời điểm «{value}» không hợp lệ. Ghi ngày/tháng/năm giờ:phút (giờ địa phương), "
+        'ví dụ: --at "25/12/2026 08:00".'
+    ),
     "broadcast.unknown": "Không có thông báo số {id}.",
     "broadcast.too_late": "Thông báo này đã gửi xong hoặc đã hủy.",
     "broadcast.preview": (
@@ -247,6 +251,22 @@ CATALOG: dict[str, str] = {
     "broadcast.button_cancel": "Hủy",
     "broadcast.started": "Bắt đầu gửi thông báo số {id} tới {count} người.",
     "broadcast.scheduled": "Đã hẹn gửi thông báo số {id} lúc {when}.",
+    "broadcast.nobody": (
+        "Thông báo số {id} không gửi tới ai: chưa ai trong danh sách nhận liên kết với bot. "
+        "Anh/chị mời họ tham gia (/moi hoặc atgt invite) rồi gửi lại."
+    ),
+    "broadcast.warn_nobody": (
+        "⚠️ Chưa ai trong số người nhận liên kết với bot: thông báo sẽ không tới ai."
+    ),
+    "broadcast.warn_not_running": (
+        "⚠️ Không thấy bot đang chạy (atgt run; lần cuối: {last}): tin chỉ nằm trong hàng đợi "
+        "và được gửi khi bot chạy lại."
+    ),
+    "broadcast.never": "chưa bao giờ",
+    "broadcast.warn_quiet": (
+        "⚠️ {when} nằm trong giờ yên lặng ({quiet}): thông báo vẫn được gửi vào lúc đó, "
+        "người nhận có thể bị làm phiền ban đêm."
+    ),
     "broadcast.cancelled": "Đã hủy thông báo số {id} ({count} bản chưa gửi được dừng lại).",
     "broadcast.progress": (
         "Thông báo số {id}: đã gửi {delivered}/{reachable}, lỗi {failed}, đang chờ {pending}; "
