@@ -12,6 +12,7 @@ from bot.core.router import Context
 from bot.core.texts import t
 from bot.db.models import Person
 from bot.services import leaderboard, quiz
+from bot.services.digest_text import rate
 
 
 def _person(ctx: Context) -> Person:
@@ -85,18 +86,13 @@ async def my_score(ctx: Context) -> list[Reply]:
         name=person.full_name,
         answered=score.answered,
         correct=score.correct,
-        accuracy=_percent(score.correct, score.answered),
+        accuracy=rate(score.correct, score.answered),
         streak=score.streak,
         best=score.best_streak,
         unit=person.unit.path,
         rank=f"{rank}/{total}" if score.answered else t("score.unranked"),
     )
     return [Reply(card)]
-
-
-def _percent(part: int, whole: int) -> str:
-    """'75%', or '—' when there is nothing to divide (0% would read as all wrong)."""
-    return f"{round(part * 100 / whole)}%" if whole else "—"
 
 
 async def board(ctx: Context) -> list[Reply]:
@@ -116,7 +112,7 @@ async def board(ctx: Context) -> list[Reply]:
                 unit=s.path,
                 people=s.people,
                 participation=round(s.participation * 100),
-                accuracy=_percent(s.correct, s.answered),
+                accuracy=rate(s.correct, s.answered),
             )
         )
     people = await leaderboard.top_people(ctx.session, unit_id=person.unit_id, since=since)

@@ -257,6 +257,22 @@ async def test_warnings_before_an_announcement_nobody_would_receive(org_on_teleg
     assert status == BroadcastStatus.DONE  # not "đang gửi" forever
     assert "đã gửi xong" in listing
 
+    # Scheduled for people nobody can reach: when due, the author is told and it ends.
+    await admin.say("/thongbao @23/11/2026 10:00 Lãnh đạo phòng họp")
+    await press(admin, buttons(admin)["Chọn vai trò"])
+    await press(admin, buttons(admin)["quản lý"])
+    await press(admin, buttons(admin)["Xong"])
+    await press(admin, buttons(admin)["Hẹn gửi lúc 23/11/2026 10:00"])
+    clock.now = datetime(2026, 11, 23, 10, 0, 1, tzinfo=TZ)
+    async with sessionmaker() as session, session.begin():
+        await broadcasts.tick(session, now=clock())
+    async with sessionmaker() as session:
+        later = await session.get(Broadcast, 2)
+        told = (await session.execute(select(Outbox).where(Outbox.chat_id == "tg-AD1"))).scalars()
+        texts = [row.payload["text"] for row in told]
+    assert later.status == BroadcastStatus.DONE
+    assert t("broadcast.nobody", id=2) in texts
+
 
 async def test_warnings_go_once_the_bot_runs_and_quiet_hours_are_named(org_on_telegram, clock):
     sessionmaker = org_on_telegram
