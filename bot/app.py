@@ -56,6 +56,7 @@ def bot_config(settings: Settings) -> BotConfig:
         invite_ttl_days=settings.invite_ttl_days,
         timezone=settings.timezone,
         manager_broadcast=settings.manager_broadcast,
+        quiet_hours=settings.quiet_hours,
         rephrase=rephraser_from(settings.llm_url, settings.llm_model, settings.llm_api_key),
     )
 

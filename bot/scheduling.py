@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.content import Content
 from bot.db.models import Schedule
-from bot.services import content_review, schedules
+from bot.services import content_review, heartbeat, schedules
 from bot.services.notify import QuietHours
 from jobs import JOBS, PREPARE, broadcasts
 from jobs.base import JobContext, Preparation
@@ -73,6 +73,7 @@ class Scheduler:
         """Create default schedules, catch up on missed occurrences, start firing."""
         async with self._sessionmaker() as session, session.begin():
             await schedules.ensure_defaults(session, now=self._clock(), timezone=self._timezone)
+            await heartbeat.beat(session, name=heartbeat.SCHEDULER, now=self._clock())
         missed = await self.catch_up()
         await self.rebuild()
         if self.aps.running:
@@ -94,7 +95,9 @@ class Scheduler:
         return missed
 
     async def sync(self) -> bool:
-        """Rebuild the jobs if any schedule changed since the last build."""
+        """Rebuild the jobs if any schedule changed since the last build; a sign of life."""
+        async with self._sessionmaker() as session, session.begin():
+            await heartbeat.beat(session, name=heartbeat.SCHEDULER, now=self._clock())
         if _version(await self._schedules()) == self._version:
             return False
         await self.rebuild()

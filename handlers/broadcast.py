@@ -47,11 +47,9 @@ def _split_schedule(args: str, ctx: Context) -> tuple[str, datetime | None]:
     if not args.startswith("@"):
         return args, None
     words = args[1:].split(maxsplit=2)
-    try:
-        local = datetime.strptime(" ".join(words[:2]), "%d/%m/%Y %H:%M")
-    except ValueError:
-        raise UserError(t("broadcast.bad_time", value=" ".join(words[:2]))) from None
-    at = local.replace(tzinfo=ZoneInfo(ctx.config.timezone))
+    at = service.parse_local_time(" ".join(words[:2]), ZoneInfo(ctx.config.timezone))
+    if at is None:
+        raise UserError(t("broadcast.bad_time", value=" ".join(words[:2])))
     if at <= ctx.now:
         raise UserError(t("broadcast.past"))
     return (words[2] if len(words) > 2 else ""), at
@@ -68,6 +66,16 @@ async def _preview(ctx: Context, draft: Broadcast) -> Reply:
         total=len(people),
         reachable=reachable,
     )
+    tz = ZoneInfo(ctx.config.timezone)
+    notes = await service.warnings(
+        ctx.session,
+        reachable=reachable,
+        at=draft.scheduled_at,
+        now=ctx.now,
+        quiet=ctx.config.quiet_hours,
+        tz=tz,
+    )
+    text = "\n".join([text, *notes])
     key = f"bc:{draft.id}"
     send = (
         t("broadcast.button_schedule", when=_local(ctx, draft.scheduled_at))
@@ -138,7 +146,7 @@ async def _send(ctx: Context, draft: Broadcast) -> Reply:
         await service.schedule(ctx.session, broadcast=draft, at=draft.scheduled_at, now=ctx.now)
         return Reply(t("broadcast.scheduled", id=draft.id, when=_local(ctx, draft.scheduled_at)))
     count = await service.start(ctx.session, broadcast=draft, now=ctx.now)
-    return Reply(t("broadcast.started", id=draft.id, count=count))
+    return Reply(t("broadcast.started" if count else "broadcast.nobody", id=draft.id, count=count))
 
 
 async def _toggle(ctx: Context, author: Person, draft: Broadcast, kind: str, value: str) -> None:

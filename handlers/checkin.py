@@ -13,7 +13,14 @@ from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Person
 from bot.services import campaigns, checkins, quiz
 from bot.services.campaigns import period_of
-from bot.services.checkin_views import day, prompt_reply, question_reply, saved_reply
+from bot.services.checkin_views import (
+    confirm_all_reply,
+    current_reply,
+    day,
+    prompt_reply,
+    question_reply,
+    saved_reply,
+)
 
 
 def _person(ctx: Context) -> Person:
@@ -46,24 +53,28 @@ async def weekly(ctx: Context) -> list[Reply]:
         ctx.session, campaign=campaign, person_id=_person(ctx).id, period=period
     )
     if mine is not None and mine.complete:
-        return [saved_reply(mine, period), prompt_reply(campaign, period)]
+        return [current_reply(campaign, mine, period)]
     return [prompt_reply(campaign, period)]
 
 
 async def button(ctx: Context) -> list[Reply]:
-    """'ci:<campaign>:<yyyymmdd>:all', ':q:<i>' (show question i) or ':a:<i>:<1|0>'."""
+    """'ci:<campaign>:<yyyymmdd>:all' (':sure' once confirmed), ':q:<i>' or ':a:<i>:<1|0>'."""
     parts = ctx.incoming.payload.split(":")
     if not _well_formed(parts):
         raise UserError(t("error.unknown_button"))
     campaign = await campaigns.load(ctx.session, int(parts[1]))
     if campaign is None or campaign.id != (await _campaign(ctx)).id:
         raise UserError(t("error.unknown_button"))
-    if parts[3] != "all" and int(parts[4]) >= len(campaign.form):
+    if parts[3] not in ("all", "sure") and int(parts[4]) >= len(campaign.form):
         raise UserError(t("error.unknown_button"))
     start = datetime.strptime(parts[2], "%Y%m%d").date()
     period = checkins.open_period(campaign, period_start=start, now=ctx.now)
     person_id = _person(ctx).id
-    if parts[3] == "all":
+    reports = await checkins.reports_in_period(ctx.session, person_id=person_id, period=period)
+    if parts[3] == "all" and reports:
+        # Self-reported violations this week: 'all fine' must be a conscious choice.
+        return [confirm_all_reply(campaign, period, reports)]
+    if parts[3] in ("all", "sure"):
         answers = {question["key"]: True for question in campaign.form}
         saved = await checkins.answer(
             ctx.session,
@@ -73,7 +84,7 @@ async def button(ctx: Context) -> list[Reply]:
             now=ctx.now,
             answers=answers,
         )
-        return [saved_reply(saved, period)]
+        return [saved_reply(saved, period, reports)]
     index = int(parts[4])
     if parts[3] == "q":
         return [question_reply(campaign, period, index)]
@@ -89,7 +100,7 @@ async def button(ctx: Context) -> list[Reply]:
     unanswered = [i for i, q in enumerate(campaign.form) if q["key"] not in saved.answers]
     if unanswered:
         return [question_reply(campaign, period, unanswered[0])]
-    return [saved_reply(saved, period)]
+    return [saved_reply(saved, period, reports)]
 
 
 def _well_formed(parts: list[str]) -> bool:
@@ -102,7 +113,7 @@ def _well_formed(parts: list[str]) -> bool:
         datetime.strptime(parts[2], "%Y%m%d")
     except ValueError:
         return False
-    if parts[3] == "all":
+    if parts[3] in ("all", "sure"):
         return len(parts) == 4
     if parts[3] == "q":
         return len(parts) == 5 and parse_int(parts[4]) is not None
@@ -136,9 +147,11 @@ async def violation(ctx: Context) -> list[Reply]:
     """`/vipham` (choose a kind) or `/vipham N dd/mm/yyyy note`."""
     args = ctx.incoming.args.split(maxsplit=2)
     if not args:
+        # Labels carry no number: numbered channels add their own, in this same order,
+        # and that position is the SỐ of `/vipham SỐ dd/mm/yyyy`.
         buttons = tuple(
-            (Button(f"{n}. {t(f'violation.kind.{kind}')}", f"vp:{kind}"),)
-            for n, kind in enumerate(checkins.VIOLATION_KINDS, 1)
+            (Button(t(f"violation.kind.{kind}"), f"vp:{kind}"),)
+            for kind in checkins.VIOLATION_KINDS
         )
         return [Reply(t("violation.choose"), buttons=buttons)]
     number = parse_int(args[0], maximum=len(checkins.VIOLATION_KINDS))

@@ -12,6 +12,7 @@ from bot.core.router import Context
 from bot.core.texts import t
 from bot.db.models import Person
 from bot.services import content_review, leaderboard, quiz
+from bot.services.digest_text import rate
 
 
 def _person(ctx: Context) -> Person:
@@ -86,12 +87,11 @@ async def my_score(ctx: Context) -> list[Reply]:
         name=person.full_name,
         answered=score.answered,
         correct=score.correct,
-        accuracy=round(score.accuracy * 100),
+        accuracy=rate(score.correct, score.answered),
         streak=score.streak,
         best=score.best_streak,
         unit=person.unit.path,
-        rank=rank,
-        total=total,
+        rank=f"{rank}/{total}" if score.answered else t("score.unranked"),
     )
     return [Reply(card)]
 
@@ -113,13 +113,13 @@ async def board(ctx: Context) -> list[Reply]:
                 unit=s.path,
                 people=s.people,
                 participation=round(s.participation * 100),
-                accuracy=round(s.accuracy * 100),
+                accuracy=rate(s.correct, s.answered),
             )
         )
     people = await leaderboard.top_people(ctx.session, unit_id=person.unit_id, since=since)
     lines.append(t("board.people_header", unit=person.unit.path))
     lines += [
-        t("board.person_line", rank=rank, name=name, correct=n)
-        for rank, (name, n) in enumerate(people, 1)
+        t("board.person_line", rank=rank, name=name, correct=right, answered=answered)
+        for rank, (name, right, answered) in enumerate(people, 1)
     ] or [t("board.empty")]
     return [Reply("\n".join(lines))]

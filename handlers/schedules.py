@@ -40,9 +40,10 @@ async def manage(ctx: Context) -> list[Reply]:
         raise UserError(t("schedule.usage"))
     changes: dict[str, object] = {"enabled": action == "bat"} if action != "sua" else {}
     if action == "sua":
-        if len(rest) != 3:
+        if len(rest) < 3:
             raise UserError(t("schedule.usage"))
-        changes = {"days": rest[1], "time": rest[2]}
+        # Days may contain spaces ("thứ 2 - thứ 6"); the time is the last word.
+        changes = {"days": " ".join(rest[1:-1]), "time": rest[-1]}
     schedule = await schedules.update_schedule(
         ctx.session, schedule_id=schedule_id, now=ctx.now, **changes
     )

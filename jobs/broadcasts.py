@@ -22,7 +22,11 @@ async def tick(session: AsyncSession, *, now: datetime) -> int:
     """One pass; returns how many outbox rows it queued."""
     queued = 0
     for due in await service.due(session, now=now):
-        queued += await service.start(session, broadcast=due, now=now)
+        started = await service.start(session, broadcast=due, now=now)
+        if not started and due.progress_chat_id and due.progress_channel:
+            nobody = Reply(t("broadcast.nobody", id=due.id))
+            started = await _send(session, due, nobody, f"bcp:{due.id}:nobody", now)
+        queued += started
     sending = await session.execute(
         select(Broadcast).where(Broadcast.status == BroadcastStatus.SENDING)
     )

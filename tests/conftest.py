@@ -27,6 +27,7 @@ from bot.db.session import make_engine, make_sessionmaker
 PG_ADMIN_URL = os.environ.get(
     "ATGT_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+pytest_plugins = ["pytester"]  # test_settings checks the settings isolation below
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _pg_status: dict[str, str] = {}
 
@@ -47,6 +48,19 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture(autouse=True)
+def _no_developer_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests see only the settings they set: no ATGT_* from the shell, no .env in the cwd.
+
+    The settings read `.env` from the working directory, so each test runs in its own
+    empty temporary directory. ATGT_TEST_PG_ADMIN_URL is the test run's own knob.
+    """
+    for key in list(os.environ):
+        if key.upper().startswith("ATGT_") and key.upper() != "ATGT_TEST_PG_ADMIN_URL":
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
 
 
 async def _pg_admin(sql: str) -> None:

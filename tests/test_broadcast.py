@@ -14,7 +14,7 @@ from bot.core.messages import Kind
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import Broadcast, BroadcastRecipient, BroadcastStatus, Outbox, OutboxStatus
-from bot.services import org
+from bot.services import heartbeat, org
 from handlers import ROUTES
 from jobs import broadcasts
 from tests.harness import linked_chat, load_roster, shipped_content
@@ -233,3 +233,59 @@ async def test_progress_line_is_posted_then_edited_then_closed(org_on_telegram, 
     await deliver(Outbox.dedupe_key.like("bc1:%"))
     done = (await tick())[-1]
     assert done.payload["text"].startswith("Đã gửi xong thông báo số 1.")
+
+
+async def test_warnings_before_an_announcement_nobody_would_receive(org_on_telegram, clock):
+    sessionmaker = org_on_telegram
+    router = router_for(sessionmaker, clock)
+    admin = (await chats(sessionmaker, clock, router, ("AD1",)))["AD1"]  # nobody else joined
+
+    preview = await admin.say("/thongbao Chỉ gửi lãnh đạo phòng")
+    await press(admin, buttons(admin)["Chọn vai trò"])
+    await press(admin, buttons(admin)["quản lý"])
+    targeted = await press(admin, buttons(admin)["Xong"])
+    sent = await press(admin, buttons(admin)["Gửi ngay"])
+    async with sessionmaker() as session:
+        (status,) = (await session.execute(select(Broadcast.status))).scalars().all()
+    listing = await admin.say("/thongbao_ketqua 1")
+
+    assert t("broadcast.warn_not_running", last="chưa bao giờ") in preview
+    assert "Tổng 2 người, 0 người nhận được qua bot" in targeted
+    assert t("broadcast.warn_nobody") in targeted
+    assert "Bắt đầu gửi" not in sent and "tới 0 người" not in sent
+    assert sent == t("broadcast.nobody", id=1)
+    assert status == BroadcastStatus.DONE  # not "đang gửi" forever
+    assert "đã gửi xong" in listing
+
+    # Scheduled for people nobody can reach: when due, the author is told and it ends.
+    await admin.say("/thongbao @23/11/2026 10:00 Lãnh đạo phòng họp")
+    await press(admin, buttons(admin)["Chọn vai trò"])
+    await press(admin, buttons(admin)["quản lý"])
+    await press(admin, buttons(admin)["Xong"])
+    await press(admin, buttons(admin)["Hẹn gửi lúc 23/11/2026 10:00"])
+    clock.now = datetime(2026, 11, 23, 10, 0, 1, tzinfo=TZ)
+    async with sessionmaker() as session, session.begin():
+        await broadcasts.tick(session, now=clock())
+    async with sessionmaker() as session:
+        later = await session.get(Broadcast, 2)
+        told = (await session.execute(select(Outbox).where(Outbox.chat_id == "tg-AD1"))).scalars()
+        texts = [row.payload["text"] for row in told]
+    assert later.status == BroadcastStatus.DONE
+    assert t("broadcast.nobody", id=2) in texts
+
+
+async def test_warnings_go_once_the_bot_runs_and_quiet_hours_are_named(org_on_telegram, clock):
+    sessionmaker = org_on_telegram
+    router = router_for(sessionmaker, clock)
+    admin = (await chats(sessionmaker, clock, router, ("AD1", "NV1")))["AD1"]
+    async with sessionmaker() as session, session.begin():
+        await heartbeat.beat(session, name=heartbeat.SCHEDULER, now=clock())
+
+    daytime = await admin.say("/thongbao @24/11/2026 10:00 Họp giao ban")
+    night = await admin.say("/thongbao @24/11/2026 22:30 Nhắc đội mũ bảo hiểm")
+    clock.advance(minutes=10)  # the scheduler has not been seen for 10 minutes
+    stale = await admin.say("/thongbao Họp giao ban")
+
+    assert "⚠️" not in daytime
+    assert t("broadcast.warn_quiet", when="24/11/2026 22:30", quiet="21:00-06:30") in night
+    assert t("broadcast.warn_not_running", last="23/11/2026 09:00") in stale

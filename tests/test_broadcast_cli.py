@@ -75,3 +75,41 @@ def test_send_schedule_cancel_and_report(database_url, tmp_path):
     assert states == [BroadcastStatus.SENDING, BroadcastStatus.CANCELLED]
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert len(rows) == 4 and rows[1][3] in ("đang chờ", "chưa liên kết")
+
+
+def test_cli_dates_list_lines_and_warnings(database_url, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert run(database_url, "org", "import", str(roster)).exit_code == 0
+    long = "Đề nghị các đơn vị " + "tổ chức tuyên truyền an toàn giao thông " * 3
+    notes = tmp_path / "tb.txt"
+    notes.write_text("Họp giao ban ATGT\nThứ Sáu, 14:00", encoding="utf-8")
+    essay = tmp_path / "dai.txt"
+    essay.write_text(long, encoding="utf-8")
+    env = {"ATGT_DATABASE_URL": database_url, "ATGT_QUIET_HOURS": "21:00-06:30"}
+
+    def cli(*args: str):
+        return CliRunner().invoke(app, list(args), env=env)
+
+    nobody = cli("broadcast", "--unit", "Sở A/Phòng 2", "--text-file", str(notes))
+    iso = cli("broadcast", "--text-file", str(essay), "--at", "2099-12-25 08:00")
+    night = cli("broadcast", "--text-file", str(notes), "--at", "25/12/2099 22:30")
+    wrong = cli("broadcast", "--text-file", str(notes), "--at", "25-12-2099")
+    listed = cli("broadcast", "list")
+    _, states = asyncio.run(_state(database_url))
+
+    assert nobody.exit_code == 0
+    assert "Bắt đầu gửi" not in nobody.output and "tới 0 người" not in nobody.output
+    assert "không gửi tới ai" in nobody.output
+    assert states[0] == BroadcastStatus.DONE
+    assert iso.exit_code == 0 and "lúc 25/12/2099 08:00" in iso.output
+    assert "chưa bao giờ" in iso.output  # no `atgt run` has been seen
+    assert "25/12/2099 22:30 nằm trong giờ yên lặng (21:00-06:30)" in night.output
+    assert wrong.exit_code == 2
+    assert "@" not in wrong.output and '--at "25/12/2026 08:00"' in wrong.output
+    lines = listed.output.splitlines()
+    assert "1. [đã gửi xong] Họp giao ban ATGT …" in lines
+    essay_line = next(line for line in lines if line.startswith("2. "))
+    assert essay_line.endswith("…") and len(essay_line) < 90
+    assert long.startswith(essay_line.removeprefix("2. [đã hẹn giờ] ").removesuffix(" …"))
+    assert long[len(essay_line.removeprefix("2. [đã hẹn giờ] ").removesuffix(" …"))] == " "

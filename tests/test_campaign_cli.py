@@ -145,3 +145,21 @@ async def _campaign(database_url: str) -> Campaign:
     await engine.dispose()
     assert len(found) == 1
     return found[0]
+
+
+def test_announce_warns_when_nobody_would_receive_it(database_url, tmp_path):
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert run(database_url, "org", "import", str(roster)).exit_code == 0
+    dates = ("--from", "01/01/2027", "--to", "31/12/2027")
+    assert (
+        run(database_url, "campaign", "create", "--name", "X", *dates, "--unit", "Sở A").exit_code
+        == 0
+    )
+
+    announced = run(database_url, "campaign", "announce", "1")
+
+    assert announced.exit_code == 0
+    assert "Đã xếp 0 lời mời" in announced.output
+    assert "Chưa ai trong số người nhận liên kết với bot" in announced.output
+    assert "atgt run" in announced.output and "chưa bao giờ" in announced.output

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.channels.console import ConsoleChannel
+from bot.channels.numbered import numbered_text
 from bot.core.messages import Kind
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Nudge, Outbox, Registration, Schedule
@@ -123,6 +125,64 @@ async def test_answer_edit_duplicate_late_and_close(cycle):
     assert closed == t("checkin.closed")
     assert "Báo cáo tuần 30/11/2026 – 06/12/2026" in await cycle.chats["NV2"].say("/baocaotuan")
     assert len(await cycle.rows(CheckIn)) == 3
+
+
+async def test_violation_kinds_are_numbered_once_on_numbered_channels(cycle):
+    await cycle.chats["NV1"].say("/vipham")
+    (offer,) = cycle.chats["NV1"].last
+    console, zalo = ConsoleChannel.render(offer), numbered_text(offer, hint="")
+    typed = await cycle.chats["NV1"].say("/vipham 8 23/11/2026")
+
+    for shown in (console, zalo):
+        assert "1. Lái xe sau khi uống rượu, bia" in shown
+        assert "8. Vi phạm khác" in shown
+        assert "1. 1." not in shown
+    assert [b.label for b in offer.flat_buttons][:2] == [
+        "Lái xe sau khi uống rượu, bia",
+        "Không đội mũ bảo hiểm",
+    ]
+    assert "Vi phạm khác, ngày 23/11/2026" in typed  # the number typed is the number shown
+
+
+async def test_weekly_report_shows_what_was_sent_and_offers_a_change(cycle):
+    cycle.clock.now = local(2026, 11, 24, 9, 0)  # Tuesday
+    prefix = f"ci:{cycle.campaign_id}:20261123"
+    for index, value in enumerate(("1", "0", "1")):
+        await cycle.press("NV2", f"{prefix}:a:{index}:{value}")
+
+    again = await cycle.chats["NV2"].say("/baocaotuan")
+
+    assert "Đã ghi nhận" not in again  # not a second confirmation
+    assert "Nếu tuần này" not in again  # not the first-time prompt
+    assert "Báo cáo tuần 23/11/2026 – 29/11/2026 anh/chị đã gửi" in again
+    assert "có nội dung chưa chấp hành" in again
+    assert "Không" in again  # the answer that makes it so is shown
+    assert f"{prefix}:all" in cycle.buttons("NV2") and f"{prefix}:q:0" in cycle.buttons("NV2")
+
+
+async def test_all_fine_in_a_week_with_self_reports_asks_first(cycle):
+    cycle.clock.now = local(2026, 11, 25, 9, 0)  # Wednesday
+    prefix = f"ci:{cycle.campaign_id}:20261123"
+    nv1 = cycle.chats["NV1"]
+    await nv1.say("/vipham 3 23/11/2026")
+    await nv1.say("/vipham 1 24/11/2026")
+    await nv1.say("/vipham 2 20/11/2026")  # the week before: does not count
+    await cycle.press("NV1", f"{prefix}:a:0:0")
+    await cycle.press("NV1", f"{prefix}:a:1:1")
+    await cycle.press("NV1", f"{prefix}:a:2:1")
+
+    asked = await cycle.press("NV1", f"{prefix}:all")
+    (unchanged,) = await cycle.rows(CheckIn, person_id=nv1.person_id)
+    confirm = next(b for b in cycle.buttons("NV1") if b.endswith(":sure"))
+    confirmed = await cycle.press("NV1", confirm)
+    (changed,) = await cycle.rows(CheckIn, person_id=nv1.person_id)
+
+    assert "2 lần tự khai vi phạm" in asked
+    assert "Dùng điện thoại khi lái xe (23/11/2026)" in asked
+    assert unchanged.compliant is False
+    assert "chấp hành đầy đủ" in confirmed
+    assert "2 lần tự khai vi phạm" in confirmed  # said again next to the verdict
+    assert changed.compliant is True
 
 
 async def test_forged_or_stale_buttons_are_refused(cycle):

@@ -108,4 +108,34 @@ async def test_streak_score_and_rank_in_unit(sessionmaker, clock, tmp_path):
     assert "Xếp hạng trong Sở A/Phòng 1: 1/2" in card
     assert "1. Sở A/Phòng 1: 67% tham gia, 75% đúng (3 người)" in board
     assert "2. Sở A/Phòng 2: 0% tham gia" in board
-    assert "1. Nhân Viên Hai: 3 câu đúng" in board
+    assert "1. Nhân Viên Hai: 3/3 câu đúng" in board
+
+
+async def test_boards_count_every_answer_and_rank_only_those_who_answered(
+    sessionmaker, clock, tmp_path
+):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    wrong = await linked_chat(router, sessionmaker, clock, "NV1")  # alone in Sở A/Phòng 1/Tổ 1
+    right = await linked_chat(router, sessionmaker, clock, "NV2")  # Sở A/Phòng 1
+    idle = await linked_chat(router, sessionmaker, clock, "QL1")  # Sở A/Phòng 1, never answers
+    ref, quiz = await ask_quiz(wrong)
+    await answer(wrong, ref, (quiz.correct + 1) % len(quiz.options))
+    ref, quiz = await ask_quiz(right)
+    await answer(right, ref, quiz.correct)
+
+    own_board = await wrong.say("/bangxephang")
+    board = await idle.say("/bangxephang")
+    idle_card = await idle.say("/diem")
+    right_card = await right.say("/diem")
+
+    assert t("board.empty") not in own_board
+    assert "1. Nhân Viên Một: 0/1 câu đúng" in own_board
+    assert "1. Sở A/Phòng 1/Tổ 1: 100% tham gia, 0% đúng (1 người)" in own_board
+    assert "2. Sở A/Phòng 2: 0% tham gia, — đúng (2 người)" in board
+    assert "1. Nhân Viên Hai: 1/1 câu đúng" in board
+    assert "Trưởng Phòng Một" not in board  # no answers, not on the board
+    assert "Đã trả lời: 0 câu" in idle_card
+    assert "Xếp hạng trong Sở A/Phòng 1: chưa xếp hạng" in idle_card
+    assert "2/2" not in idle_card
+    assert "Xếp hạng trong Sở A/Phòng 1: 1/2" in right_card

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from bot.db.models import Outbox, OutboxStatus, Schedule, ScheduleRun
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import broadcast, org, schedules
-from tests.channels.support import eventually, free_port, until
+from tests.channels.support import NO_QUIET_HOURS, eventually, free_port, until
 from tests.channels.test_telegram_e2e import TOKEN
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import load_roster
@@ -44,6 +44,7 @@ class Process:
             "ATGT_TELEGRAM_WEBHOOK_SECRET": "s3cret",
             "ATGT_WEBHOOK_PORT": str(free_port()),
             "ATGT_LOG_LEVEL": "INFO",
+            "ATGT_QUIET_HOURS": NO_QUIET_HOURS,
         }
         self.proc = await asyncio.create_subprocess_exec(
             str(ATGT),

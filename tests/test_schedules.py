@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from bot.cli import app
+from bot.core.errors import UserError
 from bot.db.models import Outbox, QuizDelivery, ReminderDelivery, Schedule, ScheduleRun
 from bot.scheduling import Scheduler
 from bot.services import org, schedules
@@ -238,3 +241,77 @@ async def test_a_schedule_for_one_unit_is_listed_and_edited(sessionmaker, clock,
 
     assert ", cho Sở A/Phòng 1" in listing
     assert ", cho Sở A/Phòng 1" in edited
+
+
+WEEK = (local(2026, 11, 23, 0, 0), local(2026, 11, 29, 23, 59))  # Monday to Sunday
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("T2-T6", "mon-fri", "T2-T6"),
+        ("thu2-thu6", "mon-fri", "T2-T6"),
+        ("thứ 2 - thứ 6", "mon-fri", "T2-T6"),
+        ("Thứ Hai-Thứ Sáu", "mon-fri", "T2-T6"),
+        ("thu 2", "mon", "T2"),
+        ("t3,t5", "tue,thu", "T3,T5"),
+        ("T3, T5", "tue,thu", "T3,T5"),
+        ("thứ ba, thứ năm", "tue,thu", "T3,T5"),
+        ("thu tu", "wed", "T4"),
+        ("T7,CN", "sat,sun", "T7,CN"),
+        ("T7 và CN", "sat,sun", "T7,CN"),
+        ("thứ 2 đến thứ 4", "mon-wed", "T2-T4"),
+        ("chủ nhật", "sun", "CN"),
+        ("chu nhat", "sun", "CN"),
+        ("T2-CN", "mon-sun", "T2-CN"),
+        ("T6-T2", "mon,fri-sun", "T2,T6-CN"),
+        ("T2,T3,T4", "mon-wed", "T2-T4"),
+    ],
+)
+def test_days_are_read_as_vietnamese_calendars_write_them(typed, stored, shown):
+    assert schedules.parse_days(typed) == stored
+    assert schedules.days_label(stored) == shown
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["mon2", "wed5", "mon-fri", "thu", "T8", "T1", "thứ 9", "2-6", "T2-", "T2--T6", ",", "", "CN2"],
+)
+def test_anything_else_is_refused_with_an_example(typed):
+    with pytest.raises(UserError) as refused:
+        schedules.parse_days(typed)
+    assert "T2-T6" in refused.value.message and "chủ nhật" in refused.value.message
+
+
+async def test_a_schedule_edited_in_chat_fires_on_the_days_typed(sessionmaker, clock, org_ready):
+    async with sessionmaker() as session, session.begin():
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+    admin = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "AD1")
+
+    edited = await admin.say("/lich sua 1 thu2-thu6 07:30")
+    spaced = await admin.say("/lich sua 2 thứ 3, thứ 5 10:00")
+    refused = await admin.say("/lich sua 1 mon2 07:30")
+    async with sessionmaker() as session:
+        reminder, quiz = await session.get(Schedule, 1), await session.get(Schedule, 2)
+        fired = [at.astimezone(TZ).weekday() for at in schedules.occurrences(reminder, *WEEK)]
+        quiz_days = [at.astimezone(TZ).weekday() for at in schedules.occurrences(quiz, *WEEK)]
+
+    assert "1. nhac-nho (nhắc nhở): T2-T6 lúc 07:30" in edited
+    assert "2. cau-do (câu đố): T3,T5 lúc 10:00" in spaced
+    assert fired == [0, 1, 2, 3, 4]
+    assert quiz_days == [1, 3]
+    assert "Ngày «mon2» không hợp lệ" in refused
+    assert reminder.days == "mon-fri"  # the refused edit changed nothing
+
+
+def test_the_cli_reads_days_like_the_chat(database_url):
+    def jobs(*args: str):
+        return CliRunner().invoke(app, ["jobs", *args], env={"ATGT_DATABASE_URL": database_url})
+
+    edited = jobs("set", "1", "--days", "thứ 2-thứ 6", "--time", "7:15")
+    refused = jobs("set", "1", "--days", "wed5")
+
+    assert edited.exit_code == 0, edited.output
+    assert "T2-T6 lúc 07:15" in edited.output
+    assert refused.exit_code == 1
+    assert "Ngày «wed5» không hợp lệ" in refused.output

@@ -8,17 +8,7 @@ import pytest
 
 from bot.settings import SettingsError, load_settings
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for key in (
-        "ATGT_DATABASE_URL",
-        "ATGT_TIMEZONE",
-        "ATGT_TELEGRAM_TOKEN",
-        "ATGT_INVITE_TTL_DAYS",
-    ):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.chdir(tmp_path)
+# tests/conftest.py clears ATGT_* and runs each test in an empty directory (no .env).
 
 
 def test_defaults_need_no_configuration():
@@ -64,3 +54,24 @@ def test_secrets_never_appear_in_repr_or_logs(monkeypatch, caplog):
     for shown in (repr(settings), str(settings), caplog.text):
         assert token not in shown
         assert "hunter2" not in shown
+
+
+def test_the_developers_own_settings_never_reach_a_test(pytester, monkeypatch):
+    """ATGT_* in the shell and a .env in the working directory are invisible to tests."""
+    monkeypatch.setenv("ATGT_QUIET_HOURS", "00:00-23:59")
+    monkeypatch.setenv("ATGT_DATABASE_URL", "postgresql://dev@prod.example/atgt")
+    (pytester.path / ".env").write_text("ATGT_TIMEZONE=Asia/Bangkok\n", encoding="utf-8")
+    pytester.makeconftest("from tests.conftest import _no_developer_settings  # noqa: F401")
+    pytester.makepyfile(
+        """
+        from bot.settings import load_settings
+
+        def test_defaults():
+            settings = load_settings()
+            assert settings.quiet_hours == "21:00-06:30"
+            assert settings.database_url == "sqlite+aiosqlite:///atgt.db"
+            assert settings.timezone == "Asia/Ho_Chi_Minh"
+        """
+    )
+    options = ("-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function")
+    pytester.runpytest_inprocess(*options).assert_outcomes(passed=1)

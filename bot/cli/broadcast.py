@@ -32,7 +32,8 @@ def send(
     unit: Annotated[list[str] | None, typer.Option(help="Đơn vị nhận (kèm đơn vị con).")] = None,
     role: Annotated[list[str] | None, typer.Option(help="employee, manager, admin.")] = None,
     at: Annotated[
-        str | None, typer.Option(help="Hẹn giờ: 'dd/mm/yyyy HH:MM' (giờ địa phương).")
+        str | None,
+        typer.Option(help="Hẹn giờ: 'dd/mm/yyyy HH:MM' hoặc 'yyyy-mm-dd HH:MM' (giờ địa phương)."),
     ] = None,
     wait: Annotated[bool, typer.Option(help="Chờ và hiện tiến độ gửi.")] = False,
 ) -> None:
@@ -48,7 +49,10 @@ def send(
     when = _when(at)
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> tuple[int, int]:
+    config = settings()
+    tz = ZoneInfo(config.timezone)
+
+    async def work(session: AsyncSession) -> tuple[int, int, list[str]]:
         units = [await _unit(session, path) for path in unit or []]
         draft = await service.create(
             session,
@@ -57,28 +61,40 @@ def send(
             unit_ids=[u.id for u in units],
             roles=[_role(r) for r in role or []],
         )
+        people = await service.audience(session, broadcast=draft)
+        reachable = await service.reachable_count(session, people=people, now=now)
+        notes = await service.warnings(
+            session, reachable=reachable, at=when, now=now, quiet=config.quiet_hours, tz=tz
+        )
         if when is not None:
             await service.schedule(session, broadcast=draft, at=when, now=now)
-            return draft.id, -1
-        return draft.id, await service.start(session, broadcast=draft, now=now)
+            return draft.id, -1, notes
+        count = await service.start(session, broadcast=draft, now=now)
+        # Nobody reached: the message below says so; the same warning would repeat it.
+        return draft.id, count, notes if count else []
 
-    number, count = in_session(work)
+    number, count, notes = in_session(work)
     if count < 0:
-        out.print(t("broadcast.scheduled", id=number, when=at), markup=False)
-        return
-    out.print(t("broadcast.started", id=number, count=count), markup=False)
-    if wait:
+        assert when is not None
+        local = when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        out.print(t("broadcast.scheduled", id=number, when=local), markup=False)
+    elif count == 0:
+        out.print(t("broadcast.nobody", id=number), markup=False)
+    else:
+        out.print(t("broadcast.started", id=number, count=count), markup=False)
+    for note in notes:
+        out.print(note, markup=False)
+    if wait and count > 0:
         _follow(number)
 
 
 def _when(at: str | None) -> datetime | None:
     if at is None:
         return None
-    try:
-        local = datetime.strptime(at, "%d/%m/%Y %H:%M")
-    except ValueError:
-        raise fail(t("broadcast.bad_time", value=at), 2) from None
-    return local.replace(tzinfo=ZoneInfo(settings().timezone))
+    when = service.parse_local_time(at, ZoneInfo(settings().timezone))
+    if when is None:
+        raise fail(t("cli.broadcast_bad_time", value=at), 2)
+    return when
 
 
 async def _unit(session: AsyncSession, path: str) -> Unit:
@@ -158,7 +174,7 @@ def list_broadcasts() -> None:
     async def work(session: AsyncSession) -> list[str]:
         rows = await session.execute(select(Broadcast).order_by(Broadcast.id.desc()).limit(20))
         return [
-            f"{b.id}. [{t(f'broadcast.status.{b.status.value}')}] {b.text[:60]}"
+            f"{b.id}. [{t(f'broadcast.status.{b.status.value}')}] {service.summary(b.text)}"
             for b in rows.scalars()
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 import yaml
@@ -15,7 +16,7 @@ from bot.cli.common import fail, in_session, out, settings
 from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.models import Campaign
-from bot.services import campaigns, notify, org, schedules
+from bot.services import broadcast, campaigns, notify, org, schedules
 from bot.services.checkin_views import day, registration_reply
 
 campaign_app = typer.Typer(help="Đợt thi đua: tạo, xem, mời đăng ký.", no_args_is_help=True)
@@ -129,14 +130,17 @@ def announce(campaign_id: Annotated[int, typer.Argument(help="Số của đợt 
     """Gửi lời mời đăng ký thi đua tới mọi người tham gia (qua hàng đợi gửi)."""
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> int | None:
+    config = settings()
+
+    async def work(session: AsyncSession) -> tuple[int, list[str]] | None:
         campaign = await campaigns.load(session, campaign_id)
         if campaign is None:
             return None
         people = await campaigns.participant_ids(session, campaign=campaign)
-        queued = 0
+        queued = reached = 0
         for recipient in await notify.recipients(session, unit=None, now=now):
             if recipient.person_id in people:
+                reached += 1
                 queued += await notify.send(
                     session,
                     to=recipient,
@@ -144,9 +148,19 @@ def announce(campaign_id: Annotated[int, typer.Argument(help="Số của đợt 
                     key=f"announce:{campaign.id}:p{recipient.person_id}",
                     now=now,
                 )
-        return queued
+        notes = await broadcast.warnings(
+            session,
+            reachable=reached,
+            at=None,
+            now=now,
+            quiet=config.quiet_hours,
+            tz=ZoneInfo(config.timezone),
+        )
+        return queued, notes
 
-    queued = in_session(work)
-    if queued is None:
+    done = in_session(work)
+    if done is None:
         raise fail(t("cli.campaign_unknown", id=campaign_id))
-    out.print(t("cli.campaign_announced", count=queued), markup=False)
+    out.print(t("cli.campaign_announced", count=done[0]), markup=False)
+    for note in done[1]:
+        out.print(note, markup=False)

@@ -82,7 +82,9 @@ def run_job(schedule_id: Annotated[int, typer.Argument(help="Số thứ tự c�
 @jobs_app.command("set")
 def set_job(
     schedule_id: Annotated[int, typer.Argument(help="Số thứ tự của lịch.")],
-    days: Annotated[str | None, typer.Option(help="Ngày: T2-T6, T3,T5, mon-fri…")] = None,
+    days: Annotated[
+        str | None, typer.Option(help="Ngày: T2-T6, T3,T5, T7,CN, 'thứ 2 - thứ 6'…")
+    ] = None,
     time: Annotated[str | None, typer.Option(help="Giờ địa phương HH:MM.")] = None,
     enable: Annotated[bool | None, typer.Option("--enable/--disable", help="Bật/tắt.")] = None,
 ) -> None:

@@ -83,15 +83,16 @@ CATALOG: dict[str, str] = {
     "quiz.more": "Gõ /quiz để làm câu tiếp theo.",
     "score.card": (
         "Điểm câu đố của {name}:\n• Đã trả lời: {answered} câu, đúng {correct} câu "
-        "({accuracy}%).\n• Chuỗi đúng liên tiếp: {streak} (cao nhất: {best}).\n"
-        "• Xếp hạng trong {unit}: {rank}/{total}."
+        "({accuracy}).\n• Chuỗi đúng liên tiếp: {streak} (cao nhất: {best}).\n"
+        "• Xếp hạng trong {unit}: {rank}."
     ),
+    "score.unranked": "chưa xếp hạng (anh/chị chưa trả lời câu nào; gõ /quiz để bắt đầu)",
     "board.units_header": "Thi đua giữa các đơn vị ({since} – nay), tính theo đầu người:",
     "board.unit_line": (
-        "{rank}. {unit}: {participation}% tham gia, {accuracy}% đúng ({people} người)"
+        "{rank}. {unit}: {participation}% tham gia, {accuracy} đúng ({people} người)"
     ),
     "board.people_header": "Trong {unit}:",
-    "board.person_line": "{rank}. {name}: {correct} câu đúng",
+    "board.person_line": "{rank}. {name}: {correct}/{answered} câu đúng",
     "board.empty": "Chưa có ai trả lời câu đố trong thời gian này.",
     # Reminders
     "reminder.text": "💡 Nhắc nhở an toàn giao thông\n{text}\nCăn cứ: {basis}",
@@ -116,7 +117,10 @@ CATALOG: dict[str, str] = {
     ),
     "schedule.updated": "Đã cập nhật lịch:",
     "schedule.unknown": "Không có lịch số {id}.",
-    "schedule.bad_days": "Ngày {days!r} không hợp lệ (ví dụ đúng: T2-T6, T3,T5, mon-fri).",
+    "schedule.bad_days": (
+        "Ngày «{days}» không hợp lệ. Ghi thứ trong tuần như trên lịch, ví dụ: T2-T6, T3,T5, "
+        "T7,CN, thứ 2 - thứ 6 hoặc chủ nhật."
+    ),
     "schedule.bad_time": "Giờ {time!r} không hợp lệ (ví dụ đúng: 07:30).",
     "schedule.holiday": "ngày lễ: {name}",
     "help.dangky": "đăng ký thi đua (ký cam kết) cho đợt thi đua của đơn vị",
@@ -148,6 +152,21 @@ CATALOG: dict[str, str] = {
     "checkin.question": "Câu {number}/{total}: {text}",
     "checkin.saved": "Đã ghi nhận báo cáo tuần {start} – {end}: {verdict}.{late}",
     "checkin.saved_hint": "Bạn có thể sửa đến hết Chủ nhật; gõ /ghichu để thêm ghi chú.",
+    "checkin.current": "Báo cáo tuần {start} – {end} anh/chị đã gửi: {verdict}.",
+    "checkin.current_answer": "• {text}: {answer}",
+    "checkin.current_note": "Ghi chú: {note}",
+    "checkin.change_hint": (
+        "Muốn thay đổi, anh/chị bấm một nút dưới đây (sửa được đến hết Chủ nhật)."
+    ),
+    "checkin.redo_button": "Trả lời lại từng câu",
+    "checkin.confirm_all": (
+        "Tuần {start} – {end} anh/chị đã có {count} lần tự khai vi phạm: {reports}.\n"
+        "Anh/chị vẫn báo cáo tuần này chấp hành đầy đủ?"
+    ),
+    "checkin.confirm_all_button": "Vẫn báo cáo chấp hành đầy đủ",
+    "checkin.saved_with_reports": (
+        "Lưu ý: tuần này anh/chị có {count} lần tự khai vi phạm; các lần tự khai vẫn được giữ."
+    ),
     "checkin.verdict_ok": "chấp hành đầy đủ",
     "checkin.verdict_not_ok": "có nội dung chưa chấp hành",
     "checkin.late": " (nộp sau hạn)",
@@ -162,7 +181,8 @@ CATALOG: dict[str, str] = {
     ),
     "violation.choose": (
         "Chọn loại vi phạm để tự khai báo (ngày hôm nay). Thông tin này chỉ bạn và lãnh đạo "
-        "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú."
+        "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú (SỐ là thứ tự của loại vi "
+        "phạm trong danh sách dưới đây, từ 1)."
     ),
     "violation.saved": "Đã ghi nhận tự khai báo: {kind}, ngày {date}. Cảm ơn bạn đã trung thực!",
     "violation.unknown_kind": "Loại vi phạm không hợp lệ. Gõ /vipham để xem danh sách.",
@@ -210,6 +230,10 @@ CATALOG: dict[str, str] = {
     "broadcast.not_draft": "Thông báo này đã được gửi hoặc đã hủy.",
     "broadcast.past": "Thời điểm hẹn gửi phải ở tương lai.",
     "broadcast.bad_time": "Thời điểm {value!r} không hợp lệ (ví dụ: @25/11/2026 08:00).",
+    "cli.broadcast_bad_time": (
+        "Thời điểm «{value}» không hợp lệ. Ghi ngày/tháng/năm giờ:phút (giờ địa phương), "
+        'ví dụ: --at "25/12/2026 08:00".'
+    ),
     "broadcast.unknown": "Không có thông báo số {id}.",
     "broadcast.too_late": "Thông báo này đã gửi xong hoặc đã hủy.",
     "broadcast.preview": (
@@ -228,6 +252,22 @@ CATALOG: dict[str, str] = {
     "broadcast.button_cancel": "Hủy",
     "broadcast.started": "Bắt đầu gửi thông báo số {id} tới {count} người.",
     "broadcast.scheduled": "Đã hẹn gửi thông báo số {id} lúc {when}.",
+    "broadcast.nobody": (
+        "Thông báo số {id} không gửi tới ai: chưa ai trong danh sách nhận liên kết với bot. "
+        "Anh/chị mời họ tham gia (/moi hoặc atgt invite) rồi gửi lại."
+    ),
+    "broadcast.warn_nobody": (
+        "⚠️ Chưa ai trong số người nhận liên kết với bot: thông báo sẽ không tới ai."
+    ),
+    "broadcast.warn_not_running": (
+        "⚠️ Không thấy bot đang chạy (atgt run; lần cuối: {last}): tin chỉ nằm trong hàng đợi "
+        "và được gửi khi bot chạy lại."
+    ),
+    "broadcast.never": "chưa bao giờ",
+    "broadcast.warn_quiet": (
+        "⚠️ {when} nằm trong giờ yên lặng ({quiet}): thông báo vẫn được gửi vào lúc đó, "
+        "người nhận có thể bị làm phiền ban đêm."
+    ),
     "broadcast.cancelled": "Đã hủy thông báo số {id} ({count} bản chưa gửi được dừng lại).",
     "broadcast.progress": (
         "Thông báo số {id}: đã gửi {delivered}/{reachable}, lỗi {failed}, đang chờ {pending}; "

@@ -431,6 +431,19 @@ class PendingChoice(Base):
     offered_at: Mapped[datetime]
 
 
+class Heartbeat(Base):
+    """The last sign of life of a role such as the scheduler of `atgt run` (one row per role).
+
+    Commands that queue messages read it to warn when no running bot would send them.
+    """
+
+    __tablename__ = "heartbeat"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))  # host:pid, for operators
+    seen_at: Mapped[datetime]
+
+
 class BroadcastStatus(enum.StrEnum):
     """Where an announcement is in its life."""
 

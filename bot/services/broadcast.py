@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,8 @@ from bot.db.models import (
     Role,
     Unit,
 )
-from bot.services import notify, org
+from bot.services import heartbeat, notify, org
+from bot.services.notify import QuietHours
 
 READ_PREFIX = "rd"
 
@@ -138,8 +140,59 @@ async def start(session: AsyncSession, *, broadcast: Broadcast, now: datetime) -
                 now=now,
             )
     await _link_outbox(session, broadcast, rows)
-    broadcast.status, broadcast.started_at = BroadcastStatus.SENDING, now
-    return sum(row.reachable for row in rows)
+    reached = sum(row.reachable for row in rows)
+    # Nothing queued means nothing to wait for: done now, not "đang gửi" forever.
+    broadcast.status = BroadcastStatus.SENDING if reached else BroadcastStatus.DONE
+    broadcast.started_at = now
+    return reached
+
+
+async def warnings(
+    session: AsyncSession,
+    *,
+    reachable: int,
+    at: datetime | None,
+    now: datetime,
+    quiet: str,
+    tz: ZoneInfo,
+) -> list[str]:
+    """What the author should know before queueing: nobody to reach, no running bot, night."""
+    found = [t("broadcast.warn_nobody")] if reachable == 0 else []
+    found += await not_running(session, now=now, tz=tz)
+    when = at or now
+    if QuietHours.parse(quiet).release(when, tz) != when:
+        local = when.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        found.append(t("broadcast.warn_quiet", when=local, quiet=quiet))
+    return found
+
+
+async def not_running(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> list[str]:
+    """A warning when no `atgt run` scheduler gave a sign of life lately (else nothing)."""
+    seen = await heartbeat.last_seen(session)
+    if heartbeat.alive(seen, now):
+        return []
+    last = seen.astimezone(tz).strftime("%d/%m/%Y %H:%M") if seen else t("broadcast.never")
+    return [t("broadcast.warn_not_running", last=last)]
+
+
+def parse_local_time(text: str, tz: ZoneInfo) -> datetime | None:
+    """'25/12/2026 08:00' or '2026-12-25 08:00' in local time; None when neither."""
+    for pattern in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(" ".join(text.split()), pattern).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    return None
+
+
+def summary(text: str, width: int = 60) -> str:
+    """The first line, cut at a word boundary: one line per announcement in lists."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if len(first) > width:
+        cut = first[: width + 1].rsplit(" ", 1)[0] if " " in first[:width] else first[:width]
+        return f"{cut.rstrip(' ,;:.-')} …"
+    return f"{first} …" if len(lines) > 1 else first
 
 
 async def _link_outbox(

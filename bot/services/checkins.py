@@ -143,6 +143,22 @@ async def report_violation(
     return report
 
 
+async def reports_in_period(
+    session: AsyncSession, *, person_id: int, period: Period
+) -> Sequence[ViolationReport]:
+    """The person's self-reported violations that happened within the period, oldest first."""
+    query = (
+        select(ViolationReport)
+        .where(
+            ViolationReport.person_id == person_id,
+            ViolationReport.occurred_on >= period.start,
+            ViolationReport.occurred_on <= period.end,
+        )
+        .order_by(ViolationReport.occurred_on, ViolationReport.id)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
 async def answered_ids(session: AsyncSession, *, campaign_id: int, period_start: date) -> set[int]:
     """People with a complete check-in for the period."""
     query = select(CheckIn.person_id).where(

@@ -63,20 +63,20 @@ async def _standing(session: AsyncSession, unit: Unit, since: datetime) -> UnitS
 
 async def top_people(
     session: AsyncSession, *, unit_id: int, since: datetime, limit: int = 10
-) -> list[tuple[str, int]]:
-    """(name, correct answers) of the unit's best people over the period."""
-    correct = func.count(QuizDelivery.id).label("correct")
+) -> list[tuple[str, int, int]]:
+    """(name, correct, answered) of the unit's people who answered in the period, best first."""
+    correct = func.count(QuizDelivery.id).filter(QuizDelivery.correct.is_(True)).label("correct")
+    answered = func.count(QuizDelivery.id).label("answered")
     query = (
-        select(Person.full_name, correct)
+        select(Person.full_name, correct, answered)
         .join(QuizDelivery, QuizDelivery.person_id == Person.id)
         .where(
             Person.unit_id == unit_id,
             Person.active.is_(True),
-            QuizDelivery.correct.is_(True),
             QuizDelivery.answered_at >= since,
         )
         .group_by(Person.id, Person.full_name)
-        .order_by(correct.desc(), Person.full_name)
+        .order_by(correct.desc(), answered, Person.full_name)
         .limit(limit)
     )
-    return [(name, n) for name, n in (await session.execute(query)).all()]
+    return [(name, right, total) for name, right, total in (await session.execute(query)).all()]

@@ -165,7 +165,10 @@ async def score(session: AsyncSession, *, person_id: int) -> Score:
 
 
 async def rank_in_unit(session: AsyncSession, *, person: Person) -> tuple[int, int]:
-    """(rank, colleagues) by correct answers among active people of the same unit."""
+    """(rank, colleagues) by correct answers among active people of the same unit.
+
+    Callers show no rank to someone who has not answered yet (it would only count others).
+    """
     correct = func.count(QuizDelivery.id).filter(QuizDelivery.correct.is_(True))
     query = (
         select(Person.id, correct.label("n"))

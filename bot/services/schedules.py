@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,15 +20,15 @@ from bot.core.texts import t
 from bot.db.models import Schedule, ScheduleRun
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-DAY_NAMES = {
-    "t2": "mon",
-    "t3": "tue",
-    "t4": "wed",
-    "t5": "thu",
-    "t6": "fri",
-    "t7": "sat",
-    "cn": "sun",
-}
+# APScheduler's weekday names, Monday first (index 0 = T2 ... 6 = CN).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LABELS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
+_NUMBER_WORDS = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
+# One day as Vietnamese writes it, diacritics removed: T2, thu 2 / thu2, thu hai, CN, chu nhat.
+# English names are refused: "thu" is both Thursday and "thứ" without its diacritics.
+_DAY = re.compile(r"\s*(?:(?:t|thu\s*)([2-7])|thu\s+(hai|ba|tu|nam|sau|bay)|(cn|chu\s*nhat))")
+_RANGE = re.compile(r"\s*(?:-|den\b)")
+_SEPARATOR = re.compile(r"\s*(?:[,;]|va\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +79,68 @@ async def all_schedules(session: AsyncSession) -> Sequence[Schedule]:
 
 
 def parse_days(text: str) -> str:
-    """'T2-T6', 't3,t5', 'mon-fri' → APScheduler day_of_week; UserError when invalid."""
-    days = text.strip().lower()
-    for vietnamese, english in DAY_NAMES.items():
-        days = re.sub(rf"\b{vietnamese}\b", english, days)
-    try:
-        CronTrigger(day_of_week=days)
-    except ValueError:
-        raise UserError(t("schedule.bad_days", days=text)) from None
-    return days
+    """'T2-T6', 'thứ 3, thứ 5', 'T7 và CN' → APScheduler day_of_week; UserError otherwise."""
+    plain = _plain(text)
+    days: set[int] = set()
+    position = 0
+    while True:
+        first, position = _day(plain, position, text)
+        last = first
+        if match := _RANGE.match(plain, position):
+            last, position = _day(plain, match.end(), text)
+        days |= _span(first, last)
+        if plain[position:].strip() == "":
+            return _cron_days(days)
+        separator = _SEPARATOR.match(plain, position)
+        if separator is None:
+            raise _bad_days(text)
+        position = separator.end()
+
+
+def _plain(text: str) -> str:
+    """Lower case without Vietnamese diacritics ('Thứ Năm' → 'thu nam')."""
+    decomposed = unicodedata.normalize("NFD", text.strip().lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _day(plain: str, position: int, text: str) -> tuple[int, int]:
+    """The weekday index at `position` and where it ends; UserError if none is there."""
+    match = _DAY.match(plain, position)
+    if match is None or plain[match.end() : match.end() + 1].isalnum():
+        raise _bad_days(text)
+    if match[3]:
+        return 6, match.end()
+    number = int(match[1]) if match[1] else _NUMBER_WORDS[match[2]]
+    return number - 2, match.end()
+
+
+def _span(first: int, last: int) -> set[int]:
+    """The days from `first` to `last`, wrapping past Sunday (T6-T2 = T6, T7, CN, T2)."""
+    if first <= last:
+        return set(range(first, last + 1))
+    return set(range(first, 7)) | set(range(0, last + 1))
+
+
+def _cron_days(days: set[int]) -> str:
+    """{0, 1, 2, 4} → 'mon-wed,fri': runs of three or more days become ranges."""
+    parts: list[str] = []
+    ordered = sorted(days)
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        first, last = WEEKDAYS[ordered[start]], WEEKDAYS[ordered[end]]
+        if end - start >= 2:
+            parts.append(f"{first}-{last}")
+        else:
+            parts += [WEEKDAYS[i] for i in ordered[start : end + 1]]
+        start = end + 1
+    return ",".join(parts)
+
+
+def _bad_days(text: str) -> UserError:
+    return UserError(t("schedule.bad_days", days=text.strip()))
 
 
 def parse_time(text: str) -> str:
@@ -153,9 +207,9 @@ def skip_reason(schedule: Schedule, day: date) -> str | None:
 
 def days_label(days: str) -> str:
     """'mon-fri' → 'T2-T6', as Vietnamese calendars write weekdays."""
-    for vietnamese, english in DAY_NAMES.items():
-        days = days.replace(english, vietnamese.upper() if vietnamese != "cn" else "CN")
-    return days
+    return re.sub(
+        r"\b(" + "|".join(WEEKDAYS) + r")\b", lambda m: LABELS[WEEKDAYS.index(m[1])], days
+    )
 
 
 async def has_run(session: AsyncSession, *, schedule_id: int, occurrence: datetime) -> bool:

@@ -17,6 +17,10 @@ from bot.runtime import Runtime
 from tests.harness import shipped_content
 
 T = TypeVar("T")
+# These tests run `atgt run` on the real clock, so scheduled messages must go out at any
+# hour: an empty quiet window (start = end). Quiet hours are tested on a fake clock in
+# test_schedules.py, and CI runs the whole suite once with the clock inside them.
+NO_QUIET_HOURS = "00:00-00:00"
 
 
 async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -12,6 +12,7 @@ from bot.db.models import Outbox, OutboxStatus
 from bot.runtime import Runtime
 from bot.services import broadcast, org
 from bot.settings import load_settings
+from tests.channels.support import NO_QUIET_HOURS
 from tests.channels.test_telegram_e2e import TOKEN, until
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import load_roster
@@ -36,6 +37,7 @@ def settings(database_url: str, api: FakeBotApi):
         telegram_api_url=api.base_url,
         telegram_rate=5,
         telegram_chat_interval=0,
+        quiet_hours=NO_QUIET_HOURS,
     )
 
 

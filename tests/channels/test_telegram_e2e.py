@@ -21,7 +21,7 @@ from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus, R
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from handlers import ROUTES
-from tests.channels.support import eventually, free_port, until
+from tests.channels.support import NO_QUIET_HOURS, eventually, free_port, until
 from tests.fakes.telegram import FakeBotApi
 from tests.harness import issue_invite, load_roster
 
@@ -68,7 +68,7 @@ async def start_bot(database_url: str, tmp_path, api: FakeBotApi, **env: object)
         telegram_token=TOKEN,
         telegram_api_url=api.base_url,
         telegram_bot_username="atgt_test_bot",
-        **env,
+        **{"quiet_hours": NO_QUIET_HOURS, **env},
     )
     runtime = Runtime(settings)
     await load_roster(runtime.app.sessionmaker, runtime.app.router.now, tmp_path)

@@ -15,6 +15,7 @@ from bot.runtime import Runtime, StartupError
 from bot.services import campaigns, org
 from bot.settings import load_settings
 from tests.channels.support import (
+    NO_QUIET_HOURS,
     correct_number,
     eventually,
     free_port,
@@ -34,7 +35,8 @@ async def start(database_url: str, api: FakeZaloBot, tmp_path=None, **env: objec
         database_url=database_url,
         zalo_bot_token=TOKEN,
         zalo_bot_api_url=f"{api.url}/bot",
-        **{"zalo_chat_interval": 0.05, **env},  # pacing per chat is tested in test_pacing
+        # Pacing per chat is tested in test_pacing.
+        **{"zalo_chat_interval": 0.05, "quiet_hours": NO_QUIET_HOURS, **env},
     )
     runtime = Runtime(settings)
     if tmp_path is not None:

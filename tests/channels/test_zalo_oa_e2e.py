@@ -17,6 +17,7 @@ from bot.runtime import Runtime, StartupError
 from bot.services import broadcast, campaigns, org, reach
 from bot.settings import load_settings
 from tests.channels.support import (
+    NO_QUIET_HOURS,
     correct_number,
     eventually,
     free_port,
@@ -70,7 +71,8 @@ async def start(
         zalo_oa_api_url=api.url,
         zalo_oa_oauth_url=api.oauth_url,
         zalo_oa_webhook_port=port,
-        **{"zalo_chat_interval": 0.05, **env},  # pacing per chat is tested in test_pacing
+        # Pacing per chat is tested in test_pacing.
+        **{"zalo_chat_interval": 0.05, "quiet_hours": NO_QUIET_HOURS, **env},
     )
     runtime = Runtime(settings, clock)
     if tmp_path is not None:
