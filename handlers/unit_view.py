@@ -69,7 +69,9 @@ def _lines(status: UnitStatus, campaign: Campaign) -> list[str]:
             answered=status.answered,
             people=status.people,
             late=status.late,
-            compliant=status.compliant,
+            compliant=t("unit.compliant_hidden", k=campaign.privacy_min_group)
+            if status.compliant is None
+            else f"{status.compliant}/{status.answered}",
         )
     )
     if status.missing:

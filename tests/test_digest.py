@@ -46,7 +46,7 @@ Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."
 QL2_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026
 Sở X/Phòng 2: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 2/4 người (50%), không đổi so với tuần trước.
-• Chấp hành đầy đủ: 1/2 người đã báo cáo (50%), giảm 50 điểm % so với tuần trước.
+• Chấp hành đầy đủ: được ẩn (dưới 3 người đã báo cáo, để bảo vệ thông tin cá nhân).
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 2/5 câu (40%).
 • Chủ đề cần củng cố: Nồng độ cồn (0/1 câu đúng); Mũ bảo hiểm (1/2 câu đúng); \
 Tốc độ, khoảng cách (1/2 câu đúng).
@@ -98,7 +98,8 @@ async def test_manager_digest_this_week_and_last_week(chats):
     people = sheet_rows(document.document.data, "Cá nhân")
     assert [row[2] for row in people[1:]] == ["A1", "QL1", "A2", "A3"]  # own units only
     a1 = people[1]
-    assert a1[5:14] == (1, 1, 100, 1, 1, 0, 1, 1, 100)  # reported, weeks, %, ok, late, ...
+    # reported, weeks, %, ok (one person: hidden), late, violations (hidden), answers, right, %
+    assert a1[5:14] == (1, 1, 1.0, "ẩn", 1, "ẩn", 1, 1, 1.0)
     assert before.split("\n\n")[0] == QL1_WEEK1
 
 

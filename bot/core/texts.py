@@ -188,9 +188,9 @@ CATALOG: dict[str, str] = {
     "unit.registered": "• Đã đăng ký: {registered}/{people}.",
     "unit.unregistered": "• Chưa đăng ký: {names}",
     "unit.answered": (
-        "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); "
-        "chấp hành đầy đủ: {compliant}/{answered}."
+        "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); chấp hành đầy đủ: {compliant}."
     ),
+    "unit.compliant_hidden": "ẩn (dưới {k} người đã báo cáo)",
     "unit.missing": "• Chưa báo cáo: {names}",
     "unit.violations": "• Tự khai vi phạm trong tuần: {count}.",
     "unit.violations_hidden": "• Số tự khai vi phạm được ẩn (nhóm dưới {k} người).",
@@ -438,6 +438,9 @@ CATALOG: dict[str, str] = {
     "digest.compliant": (
         "• Chấp hành đầy đủ: {compliant}/{reported} người đã báo cáo ({rate}){change}."
     ),
+    "digest.compliant_hidden": (
+        "• Chấp hành đầy đủ: được ẩn (dưới {k} người đã báo cáo, để bảo vệ thông tin cá nhân)."
+    ),
     "digest.late": "• Nộp sau hạn: {late}.",
     "digest.change_up": ", tăng {delta} điểm % so với tuần trước",
     "digest.change_down": ", giảm {delta} điểm % so với tuần trước",
@@ -510,6 +513,14 @@ CATALOG: dict[str, str] = {
     "report.summary_acks": "Nhắc nhở đã xác nhận / đã nhận",
     "report.summary_reads": "Thông báo đã đọc / đã nhận",
     "report.summary_order": "Cách xếp hạng",
+    "report.summary_privacy": "Bảo vệ thông tin cá nhân",
+    "report.privacy_text": (
+        "Tỉ lệ chấp hành và số tự khai vi phạm chỉ hiện với nhóm từ {k} người trở lên "
+        "(chấp hành: số người đã báo cáo); ô ghi «ẩn» là nhóm nhỏ hơn. Số liệu từng cá nhân "
+        "về chấp hành và vi phạm luôn được ẩn."
+    ),
+    "report.privacy_text_off": "Đợt thi đua này hiện đủ số liệu của mọi nhóm (ngưỡng 1 người).",
+    "privacy.hidden_cell": "ẩn",
     "report.order_text": (
         "Đơn vị: tỉ lệ báo cáo tuần, rồi tỉ lệ người làm câu đố, rồi tỉ lệ trả lời đúng "
         "(xếp trong từng nhóm đơn vị cùng cấp). Cá nhân: đã đăng ký, số tuần báo cáo, số câu "

@@ -93,6 +93,7 @@ class Digest:
     rank: tuple[int, int] | None  # (rank, ranked siblings)
     missing: list[str]  # at most NAMES_SHOWN
     children: list[Child]
+    min_group: int  # the campaign's privacy threshold (see `disclosure`)
 
     @property
     def weak_topics(self) -> list[tuple[str, int, int]]:
@@ -154,6 +155,7 @@ def _digest(data: Board, scope: int | None, counts: Counts, *, rank, children: l
         rank,
         names,
         ranked,
+        data.campaign.privacy_min_group,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from io import BytesIO
 
 from bot.core.texts import t
+from bot.services import disclosure
 from bot.services.report_tree import pct
 
 
@@ -26,8 +27,12 @@ def trend_points(
     units: Collection[int],
     people: int,
     mondays: Sequence[date],
+    min_group: int,
 ) -> list[Point]:
-    """Sum the per-unit weekly counts of `units` (current head count as denominator)."""
+    """Sum the per-unit weekly counts of `units` (current head count as denominator).
+
+    A week's compliance is left out (a gap) when fewer than `min_group` people reported.
+    """
     points = []
     for monday in mondays:
         week = trend.get(monday, {})
@@ -36,7 +41,10 @@ def trend_points(
             if unit_id in week:
                 reported += week[unit_id][0]
                 compliant += week[unit_id][1]
-        points.append(Point(monday, pct(reported, people), pct(compliant, reported)))
+        shown = disclosure.shown(reported, min_group)
+        points.append(
+            Point(monday, pct(reported, people), pct(compliant, reported) if shown else None)
+        )
     return points
 
 

@@ -158,7 +158,13 @@ def render(
         mondays.append(week)
         week += timedelta(days=7)
     units = scope_units(data, digest.unit_id)
-    points = trend_points(trend, units=units, people=digest.counts.people, mondays=mondays)
+    points = trend_points(
+        trend,
+        units=units,
+        people=digest.counts.people,
+        mondays=mondays,
+        min_group=digest.min_group,
+    )
     label = digest.label or t("digest.whole_org")
     png = chart_png(points, unit=label)
     book = Book(data.campaign, data.window, data.tree, units, digest.unit_id, rows, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.texts import CATALOG, t
+from bot.services import disclosure
 from bot.services.checkin_views import day
 from bot.services.digest import CHILDREN_SHOWN, Digest
 from bot.services.report_tree import pct
@@ -69,7 +70,22 @@ def _checkin_lines(digest: Digest) -> list[str]:
     c = digest.counts
     previous = digest.has_previous
     reported_change = change(pct(c.reported, c.people), pct(c.prev_reported, c.people))
-    compliant_change = change(pct(c.compliant, c.reported), pct(c.prev_compliant, c.prev_reported))
+    k = digest.min_group
+    compliant_change = change(
+        pct(c.compliant, c.reported),
+        pct(c.prev_compliant, c.prev_reported) if disclosure.shown(c.prev_reported, k) else None,
+    )
+    compliant = (
+        t(
+            "digest.compliant",
+            compliant=c.compliant,
+            reported=c.reported,
+            rate=rate(c.compliant, c.reported),
+            change=compliant_change if previous else "",
+        )
+        if disclosure.shown(c.reported, k)
+        else t("digest.compliant_hidden", k=k)
+    )
     lines = [
         t(
             "digest.reported",
@@ -78,13 +94,7 @@ def _checkin_lines(digest: Digest) -> list[str]:
             rate=rate(c.reported, c.people),
             change=reported_change if previous else "",
         ),
-        t(
-            "digest.compliant",
-            compliant=c.compliant,
-            reported=c.reported,
-            rate=rate(c.compliant, c.reported),
-            change=compliant_change if previous else "",
-        ),
+        compliant,
     ]
     if c.late:
         lines.append(t("digest.late", late=c.late))

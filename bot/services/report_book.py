@@ -1,4 +1,7 @@
-"""Report workbooks: a summary sheet, units (each with its sub-units) and people, ranked."""
+"""Report workbooks: a summary sheet, units (each with its sub-units) and people, ranked.
+
+Compliance and self-reported violations go through `disclosure` in every sheet.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from bot.core.texts import t
 from bot.db.models import Campaign
+from bot.services import disclosure
 from bot.services.checkin_views import day
-from bot.services.exports import Sheet, workbook_bytes
+from bot.services.exports import Percent, Sheet, workbook_bytes
 from bot.services.report_people import PersonRow
-from bot.services.report_tree import Counts, Tree, pct, ranks
+from bot.services.report_tree import Counts, Tree, ranks
 from bot.services.report_window import Window
 
 
@@ -72,24 +76,33 @@ def _summary(book: Book, totals: dict[int, Counts]) -> Sheet:
     for top in _tops(book):
         c.add(totals[top])
     tz = ZoneInfo(book.campaign.timezone)
+    k = book.campaign.privacy_min_group
     rows: list[tuple[str, Any]] = [
         (t("report.summary_campaign"), book.campaign.name),
         (t("report.summary_scope"), book.label),
         (t("report.summary_days"), f"{day(book.window.first)} – {day(book.window.last)}"),
-        (t("report.summary_generated"), f"{book.generated.astimezone(tz):%H:%M %d/%m/%Y}"),
+        (t("report.summary_generated"), book.generated.astimezone(tz)),
         (t("report.summary_weeks"), book.window.weeks),
         (t("report.summary_units"), sum(1 for u in book.units if totals[u].people)),
         (t("report.summary_people"), c.people),
         (t("report.summary_registered"), f"{c.registered}/{c.people}"),
-        (t("report.summary_reported"), pct(c.reported, c.people * book.window.weeks)),
-        (t("report.summary_compliant"), pct(c.compliant, c.reported)),
-        (t("report.summary_violations"), c.violations),
+        (t("report.summary_reported"), Percent(c.reported, c.people * book.window.weeks)),
+        (
+            t("report.summary_compliant"),
+            disclosure.cell(Percent(c.compliant, c.reported), c.reported, k),
+        ),
+        (t("report.summary_violations"), disclosure.cell(c.violations, c.people, k)),
         (t("report.summary_quiz"), f"{c.correct}/{c.answered}"),
         (t("report.summary_acks"), f"{c.acknowledged}/{c.reminders}"),
         (t("report.summary_reads"), f"{c.read}/{c.delivered}"),
         (t("report.summary_order"), t("report.order_text")),
+        (
+            t("report.summary_privacy"),
+            t("report.privacy_text", k=k) if k > 1 else t("report.privacy_text_off"),
+        ),
     ]
-    return Sheet(t("report.sheet_summary"), t("report.summary_header").split("|"), rows)
+    header = t("report.summary_header").split("|")
+    return Sheet(t("report.sheet_summary"), header, rows, filter=False)
 
 
 def _tops(book: Book) -> list[int]:
@@ -112,11 +125,12 @@ def _units(book: Book, totals: dict[int, Counts], ranked: bool) -> Sheet:
         parent_path = {u: nodes[p].path if (p := nodes[u].parent_id) else "" for u in shown}
         shown.sort(key=lambda u: (nodes[u].depth, parent_path[u], rank[u], nodes[u].path))
     weeks = book.window.weeks
-    rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks) for u in shown]
+    k = book.campaign.privacy_min_group
+    rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks, k) for u in shown]
     return Sheet(t("report.sheet_units"), t("report.units_header").split("|"), rows)
 
 
-def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int) -> list[Any]:
+def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int, k: int) -> list[Any]:
     node = tree.nodes[unit_id]
     return [
         rank,
@@ -125,16 +139,16 @@ def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int) -> lis
         c.people,
         c.registered,
         c.reported,
-        pct(c.reported, c.people * weeks),
-        pct(c.compliant, c.reported),
+        Percent(c.reported, c.people * weeks),
+        disclosure.cell(Percent(c.compliant, c.reported), c.reported, k),
         c.late,
-        c.violations,
+        disclosure.cell(c.violations, c.people, k),
         c.quiz_people,
         c.answered,
         c.correct,
-        pct(c.correct, c.answered),
-        pct(c.acknowledged, c.reminders),
-        pct(c.read, c.delivered),
+        Percent(c.correct, c.answered),
+        Percent(c.acknowledged, c.reminders),
+        Percent(c.read, c.delivered),
     ]
 
 
@@ -148,26 +162,28 @@ def _people(book: Book, ranked: bool) -> Sheet:
         rank[row.person_id] = rank[before.person_id] if same and before else position
     rows = order if ranked else list(book.rows)
     weeks = book.window.weeks
-    data = [_person_row(rank[r.person_id], r, weeks) for r in rows]
+    k = book.campaign.privacy_min_group
+    data = [_person_row(rank[r.person_id], r, weeks, k) for r in rows]
     return Sheet(t("report.sheet_people"), t("report.people_header").split("|"), data)
 
 
-def _person_row(rank: int, r: PersonRow, weeks: int) -> list[Any]:
+def _person_row(rank: int, r: PersonRow, weeks: int, k: int) -> list[Any]:
+    """One person is a group of one: their compliance and violations follow the same rule."""
     return [
         rank,
         r.path,
         r.code,
         r.name,
-        day(r.registered_on) if r.registered_on else "",
+        r.registered_on,
         r.reported,
         weeks,
-        pct(r.reported, weeks),
-        r.compliant,
+        Percent(r.reported, weeks),
+        disclosure.cell(r.compliant, 1, k),
         r.late,
-        r.violations,
+        disclosure.cell(r.violations, 1, k),
         r.answered,
         r.correct,
-        pct(r.correct, r.answered),
+        Percent(r.correct, r.answered),
         r.reminders,
         r.acknowledged,
         r.delivered,

@@ -1,4 +1,7 @@
-"""A manager's view of the current period for one unit: named participation, private counts."""
+"""A manager's view of the current period for one unit: named participation, private counts.
+
+What is hidden below the privacy threshold is decided in `disclosure`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Campaign, CheckIn, Registration, Unit, ViolationReport
+from bot.services import disclosure
 from bot.services.campaigns import Period, participants
 
 
@@ -21,7 +25,7 @@ class UnitStatus:
     unregistered: list[str]
     answered: int
     late: int
-    compliant: int
+    compliant: int | None  # None: hidden, too few reported to stay anonymous
     missing: list[str]
     violations: int | None  # None: hidden, the group is too small to stay anonymous
 
@@ -54,6 +58,8 @@ async def unit_status(
             )
         ).scalars()
     )
+    k = campaign.privacy_min_group
+    violations = await _violations(session, ids, period) if disclosure.shown(len(ids), k) else 0
     return UnitStatus(
         path=unit.path,
         people=len(people),
@@ -61,11 +67,11 @@ async def unit_status(
         unregistered=[p.full_name for p in people if p.id not in registered],
         answered=len(check_ins),
         late=sum(c.late for c in check_ins.values()),
-        compliant=sum(bool(c.compliant) for c in check_ins.values()),
+        compliant=disclosure.compliance(
+            sum(bool(c.compliant) for c in check_ins.values()), len(check_ins), k
+        ),
         missing=[p.full_name for p in people if p.id not in check_ins],
-        violations=await _violations(session, ids, period)
-        if len(people) >= campaign.privacy_min_group
-        else None,
+        violations=disclosure.violations(violations, len(ids), k),
     )
 
 

@@ -1,0 +1,169 @@
+"""The privacy threshold: in a group below it, no view reveals one person's self-declared conduct.
+
+A unit of two people; one of them changes a compliant check-in into a non-compliant one and
+reports a violation. Every view a manager gets (/donvi, /baocao text, chart and workbook,
+the weekly digest, `atgt report` lines and workbook) must come out exactly the same.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select, update
+
+from bot.cli.report import _outcome
+from bot.core.texts import t
+from bot.db.models import Campaign, CheckIn, Person, Registration, ViolationReport
+from bot.services import campaigns, digest, digest_report, org, review
+from bot.services.report_window import days
+from bot.services.roster import import_roster, read_roster
+from tests.digest_org import local
+from tests.harness import linked_chat, make_router, shipped_content
+
+ROSTER = """Mã NV,Họ tên,Đơn vị,Vai trò,SĐT
+AD1,Quản Trị,Sở Y/Văn phòng,Quản trị,
+QL1,Trưởng Tổ,Sở Y/Tổ nhỏ,Quản lý,
+N1,Nhân Viên Một,Sở Y/Tổ nhỏ,Nhân viên,
+"""
+W2 = date(2026, 11, 9)
+
+
+@pytest.fixture
+async def small_unit(sessionmaker, clock, tmp_path):
+    """Campaign over Sở Y (threshold 3); QL1 and N1 both reported this week, compliant."""
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    clock.now = local(2026, 11, 12, 20, 0)  # Thursday of the week of 09/11
+    async with sessionmaker() as session, session.begin():
+        await import_roster(session, rows=read_roster(path), now=local(2026, 11, 1, 8, 0))
+        campaign = await campaigns.create_campaign(
+            session,
+            name="Thi đua 2026",
+            starts_on=date(2026, 11, 2),
+            ends_on=date(2026, 11, 29),
+            units=[await org.find_unit(session, path="Sở Y")],
+            timezone="Asia/Ho_Chi_Minh",
+            now=local(2026, 11, 1, 8, 0),
+        )
+        campaign.privacy_min_group = 3
+        for code in ("QL1", "N1"):
+            person = await org.find_person(session, code=code)
+            at = local(2026, 11, 10, 9, 0)
+            session.add(
+                Registration(campaign_id=campaign.id, person_id=person.id, registered_at=at)
+            )
+            session.add(
+                CheckIn(
+                    campaign_id=campaign.id,
+                    person_id=person.id,
+                    period_start=W2,
+                    answers={"q": "yes"},
+                    complete=True,
+                    compliant=True,
+                    late=False,
+                    submitted_at=at,
+                    updated_at=at,
+                )
+            )
+    router = make_router(sessionmaker, clock)
+    manager = await linked_chat(router, sessionmaker, clock, "QL1", channel="telegram")
+    return sessionmaker, clock, manager
+
+
+async def confess(sessionmaker) -> None:
+    """N1 now answers 'not compliant' and reports one violation in the week."""
+    async with sessionmaker() as session, session.begin():
+        person = await org.find_person(session, code="N1")
+        await session.execute(
+            update(CheckIn).where(CheckIn.person_id == person.id).values(compliant=False)
+        )
+        campaign = (await session.execute(select(Campaign))).scalar_one()
+        session.add(
+            ViolationReport(
+                person_id=person.id,
+                campaign_id=campaign.id,
+                kind="helmet",
+                occurred_on=date(2026, 11, 10),
+                created_at=local(2026, 11, 10, 12, 0),
+            )
+        )
+
+
+def values(data: bytes) -> dict[str, list[tuple]]:
+    book = load_workbook(BytesIO(data))
+    return {s.title: [tuple(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+
+
+async def views(sessionmaker, clock, manager) -> dict[str, object]:
+    """Everything the manager of the unit of two can see, in every form."""
+    found: dict[str, object] = {"/donvi": await manager.say("/donvi")}
+    await manager.say("/baocao")
+    text, chart, book = manager.last
+    found |= {"/baocao": text.text, "chart": chart.image.data, "xlsx": values(book.document.data)}
+    async with sessionmaker() as session:
+        ((campaign, monday),) = await digest_report.candidates(
+            session, now=clock(), last_week=False
+        )
+        viewer = (
+            await session.execute(select(Person).where(Person.employee_code == "QL1"))
+        ).scalar_one()
+        pending = await digest_report.gather_many(
+            session,
+            campaign=campaign,
+            monday=monday,
+            topics=digest.topic_map(shipped_content()),
+            viewers=[viewer],
+        )
+        unit = await org.find_unit(session, path="Sở Y/Tổ nhỏ")
+        window = days(campaign, date(2026, 11, 9), date(2026, 11, 15), now=local(2026, 11, 20, 0))
+        book = await review.build(session, campaign=campaign, window=window, unit=unit, now=clock())
+        outcome = _outcome(book, ranked=False, with_lines=True, want_file=True)
+    ((_, rendered),) = await digest_report.render_many(pending, clock())
+    weekly_text, weekly_chart, weekly_book = rendered.replies
+    found |= {
+        "digest": weekly_text.text,
+        "digest chart": weekly_chart.image.data,
+        "digest xlsx": values(weekly_book.document.data),
+        "atgt report": outcome.lines,
+        "atgt report xlsx": values(outcome.data),
+    }
+    return found
+
+
+async def test_one_persons_answer_changes_no_view_of_a_small_unit(small_unit):
+    sessionmaker, clock, manager = small_unit
+    before = await views(sessionmaker, clock, manager)
+
+    await confess(sessionmaker)
+    after = await views(sessionmaker, clock, manager)
+
+    for name in before:
+        assert after[name] == before[name], name
+    assert t("unit.violations_hidden", k=3) in after["/donvi"]
+    assert "2/2" in after["/donvi"] and "2/2" in after["/baocao"]  # participation stays named
+
+
+async def test_large_enough_groups_still_show_compliance_and_violations(small_unit):
+    sessionmaker, clock, manager = small_unit
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(Campaign).values(privacy_min_group=2))
+    await confess(sessionmaker)
+
+    found = await views(sessionmaker, clock, manager)
+
+    assert "chấp hành đầy đủ: 1/2" in found["/donvi"]
+    assert t("unit.violations", count=1) in found["/donvi"]
+    assert "• Chấp hành đầy đủ: 1/2 người đã báo cáo (50%)" in found["/baocao"]
+    units = found["xlsx"]["Đơn vị"]
+    header = units[0]
+    row = units[1]
+    assert row[header.index("Chấp hành đầy đủ (%)")] == 0.5
+    assert row[header.index("Tự khai vi phạm")] == 1
+    people = found["xlsx"]["Cá nhân"]
+    hidden = t("privacy.hidden_cell")
+    for person in people[1:]:  # one person is a group of one: never shown
+        assert person[people[0].index("Tự khai vi phạm")] == hidden
+        assert person[people[0].index("Tuần chấp hành đầy đủ")] == hidden
