@@ -31,10 +31,13 @@ Thi đua giữa các đơn vị trực thuộc (báo cáo · câu đố · đún
 1. Tổ A: 100% · 50% · 100%
 Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."""
 
+# Week 1: Sở X had 5 reports, Phòng 2 only 2 (hidden); showing Phòng 1's 3 would reveal
+# Phòng 2's by subtraction, so Phòng 1 is hidden and the organisation's total stays.
 QL1_WEEK1 = """📊 Tổng hợp thi đua ATGT tuần 02/11/2026 – 08/11/2026
 Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 3/4 người (75%).
-• Chấp hành đầy đủ: 2/3 người đã báo cáo (67%).
+• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
+hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
 • Câu đố: chưa ai trả lời trong tuần.
 • Xếp hạng thi đua: thứ 1/3 đơn vị cùng cấp.
 • Thông báo trong tuần: đã đọc 1/1 bản đã nhận (100%).
@@ -46,7 +49,8 @@ Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."
 QL2_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026
 Sở X/Phòng 2: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 2/4 người (50%), không đổi so với tuần trước.
-• Chấp hành đầy đủ: được ẩn (dưới 3 người đã báo cáo, để bảo vệ thông tin cá nhân).
+• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
+hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 2/5 câu (40%).
 • Chủ đề cần củng cố: Nồng độ cồn (0/1 câu đúng); Mũ bảo hiểm (1/2 câu đúng); \
 Tốc độ, khoảng cách (1/2 câu đúng).

@@ -7,6 +7,7 @@ the weekly digest, `atgt report` lines and workbook) must come out exactly the s
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from io import BytesIO
 
@@ -18,13 +19,15 @@ from bot.cli.report import _outcome
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Person, Registration, ViolationReport
 from bot.services import campaigns, digest, digest_report, org, review
+from bot.services.disclosure import hidden_units
 from bot.services.report_window import days
 from bot.services.roster import import_roster, read_roster
 from tests.digest_org import local
 from tests.harness import linked_chat, make_router, shipped_content
+from tests.test_report_cli import rows, run, setup
 
 ROSTER = """Mã NV,Họ tên,Đơn vị,Vai trò,SĐT
-AD1,Quản Trị,Sở Y/Văn phòng,Quản trị,
+AD1,Quản Trị,Ban Giám đốc,Quản trị,
 QL1,Trưởng Tổ,Sở Y/Tổ nhỏ,Quản lý,
 N1,Nhân Viên Một,Sở Y/Tổ nhỏ,Nhân viên,
 """
@@ -167,3 +170,61 @@ async def test_large_enough_groups_still_show_compliance_and_violations(small_un
     for person in people[1:]:  # one person is a group of one: never shown
         assert person[people[0].index("Tự khai vi phạm")] == hidden
         assert person[people[0].index("Tuần chấp hành đầy đủ")] == hidden
+
+
+def test_subtracting_shown_sub_units_never_isolates_a_small_group():
+    # Sở (own 0) = Phòng A (10) + Phòng B (2): showing Sở and A would give B away.
+    children = {None: [1], 1: [2, 3]}
+    found = hidden_units(children, {1: 12, 2: 10, 3: 2}, 3)
+    assert found.units == {2, 3} and found.shown(1)
+    # Everything large: nothing hidden.
+    assert hidden_units(children, {1: 13, 2: 10, 3: 3}, 3).units == set()
+    # Whole organisation over two tops: 4 + 1 people; the 4 alone would reveal the 1.
+    tops = hidden_units({None: [1, 2]}, {1: 4, 2: 1}, 3)
+    assert tops.units == {2} and not tops.shown_over(5, [1, 2])
+
+
+def visible_below(u, children, group, found) -> int:
+    """People inside u's sub-units that the shown units below u account for."""
+    return sum(
+        group[c] if found.shown(c) else visible_below(c, children, group, found)
+        for c in children.get(u, [])
+    )
+
+
+def test_random_trees_keep_the_subtraction_invariant():
+    rng = random.Random(15)
+    for _ in range(300):
+        size = rng.randint(1, 25)
+        parent = {u: rng.choice([None, *range(u)]) for u in range(size)}
+        children: dict[int | None, list[int]] = {}
+        for u, p in parent.items():
+            children.setdefault(p, []).append(u)
+        own = {u: rng.choice([0, 0, 1, 2, 3, 5]) for u in range(size)}
+        group: dict[int, int] = {}
+        for u in sorted(range(size), reverse=True):  # children have larger ids
+            group[u] = own[u] + sum(group[c] for c in children.get(u, []))
+        k = rng.randint(2, 4)
+        found = hidden_units(children, group, k)
+
+        for u in range(size):
+            if found.shown(u):
+                rest = group[u] - visible_below(u, children, group, found)
+                assert group[u] >= k and not 0 < rest < k, (u, group, children, k)
+
+
+def test_report_units_sheet_hides_what_subtraction_would_reveal(database_url, tmp_path):
+    campaign_id = setup(database_url, tmp_path)
+    out = tmp_path / "review.xlsx"
+    result = run(
+        database_url, "report", "review", "--campaign", str(campaign_id), "--xlsx", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    units = rows(out, "Đơn vị")
+    column = units[0].index("Tự khai vi phạm")
+    found = {r[1]: r[column] for r in units[1:]}
+    # Sở X 9 people = Phòng 1 (4) + Phòng 2 (4) + Văn phòng (1): one of the Phòng is hidden
+    # too, else Sở X minus both would be Văn phòng's single person.
+    assert found["Sở X"] == 1 and found["Sở X/Văn phòng"] == "ẩn"
+    assert found["Sở X/Phòng 1/Tổ A"] == "ẩn"
+    assert sorted(map(str, (found["Sở X/Phòng 1"], found["Sở X/Phòng 2"]))) == ["0", "ẩn"]

@@ -14,7 +14,7 @@ from bot.cli.common import fail, in_session, out
 from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.models import Campaign, Unit
-from bot.services import campaigns, disclosure, org, review
+from bot.services import campaigns, org, review
 from bot.services.checkin_views import day
 from bot.services.digest_text import rate
 from bot.services.report_book import Book, workbook
@@ -114,21 +114,19 @@ class Outcome:
 
 def _outcome(book: Book, *, ranked: bool, with_lines: bool, want_file: bool) -> Outcome:
     units = review.unit_lines(book)
-    k = book.campaign.privacy_min_group
-    lines = [_line(path, c, book.window.weeks, k) for path, c in units] if with_lines else []
+    weeks = book.window.weeks
+    lines = [_line(path, c, weeks, shown) for path, c, shown in units] if with_lines else []
     data = workbook(book, ranked=ranked) if want_file else None
     return Outcome(lines, data, len(book.rows), len(units))
 
 
-def _line(path: str, c: Counts, weeks: int, k: int) -> str:
+def _line(path: str, c: Counts, weeks: int, shown: bool) -> str:
     return t(
         "report.line",
         unit=path,
         people=c.people,
         reported=rate(c.reported, c.people * weeks),
-        compliant=rate(c.compliant, c.reported)
-        if disclosure.shown(c.reported, k)
-        else t("privacy.hidden_cell"),
+        compliant=rate(c.compliant, c.reported) if shown else t("privacy.hidden_cell"),
         accuracy=rate(c.correct, c.answered),
         reads=rate(c.read, c.delivered),
     )

@@ -190,10 +190,13 @@ CATALOG: dict[str, str] = {
     "unit.answered": (
         "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); chấp hành đầy đủ: {compliant}."
     ),
-    "unit.compliant_hidden": "ẩn (dưới {k} người đã báo cáo)",
+    "unit.compliant_hidden": "được ẩn (dưới {k} người đã báo cáo, hoặc có thể suy ra)",
     "unit.missing": "• Chưa báo cáo: {names}",
     "unit.violations": "• Tự khai vi phạm trong tuần: {count}.",
-    "unit.violations_hidden": "• Số tự khai vi phạm được ẩn (nhóm dưới {k} người).",
+    "unit.violations_hidden": (
+        "• Số tự khai vi phạm được ẩn để bảo vệ thông tin cá nhân (nhóm dưới {k} người, "
+        "hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác)."
+    ),
     "unit.child": "  – {name}: {answered}/{people} đã báo cáo",
     "help.thongbao": (
         "gửi thông báo: /thongbao NỘI DUNG (hẹn giờ: /thongbao @dd/mm/yyyy HH:MM NỘI DUNG)"
@@ -462,7 +465,8 @@ CATALOG: dict[str, str] = {
         "• Chấp hành đầy đủ: {compliant}/{reported} người đã báo cáo ({rate}){change}."
     ),
     "digest.compliant_hidden": (
-        "• Chấp hành đầy đủ: được ẩn (dưới {k} người đã báo cáo, để bảo vệ thông tin cá nhân)."
+        "• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới {k} người đã báo cáo, "
+        "hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác)."
     ),
     "digest.late": "• Nộp sau hạn: {late}.",
     "digest.change_up": ", tăng {delta} điểm % so với tuần trước",
@@ -539,8 +543,9 @@ CATALOG: dict[str, str] = {
     "report.summary_privacy": "Bảo vệ thông tin cá nhân",
     "report.privacy_text": (
         "Tỉ lệ chấp hành và số tự khai vi phạm chỉ hiện với nhóm từ {k} người trở lên "
-        "(chấp hành: số người đã báo cáo); ô ghi «ẩn» là nhóm nhỏ hơn. Số liệu từng cá nhân "
-        "về chấp hành và vi phạm luôn được ẩn."
+        "(chấp hành: số người đã báo cáo); ô ghi «ẩn» là nhóm nhỏ hơn, hoặc nhóm mà trừ đi "
+        "các đơn vị con sẽ suy ra được một nhóm nhỏ hơn. Số liệu từng cá nhân về chấp hành "
+        "và vi phạm luôn được ẩn."
     ),
     "report.privacy_text_off": "Đợt thi đua này hiện đủ số liệu của mọi nhóm (ngưỡng 1 người).",
     "privacy.hidden_cell": "ẩn",

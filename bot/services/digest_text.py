@@ -83,7 +83,7 @@ def _checkin_lines(digest: Digest) -> list[str]:
             rate=rate(c.compliant, c.reported),
             change=compliant_change if previous else "",
         )
-        if disclosure.shown(c.reported, k)
+        if digest.compliance_shown
         else t("digest.compliant_hidden", k=k)
     )
     lines = [

@@ -65,15 +65,21 @@ def person_key(row: PersonRow) -> tuple[int, ...]:
 def workbook(book: Book, *, ranked: bool) -> bytes:
     """Summary, units and people sheets; `ranked` sorts for emulation, else by unit path."""
     totals = unit_totals(book)
+    rule = disclosure.decide(book.tree.children, totals, book.campaign.privacy_min_group)
     return workbook_bytes(
-        [_summary(book, totals), _units(book, totals, ranked), _people(book, ranked)]
+        [
+            _summary(book, totals, rule),
+            _units(book, totals, ranked, rule),
+            _people(book, ranked),
+        ]
     )
 
 
-def _summary(book: Book, totals: dict[int, Counts]) -> Sheet:
+def _summary(book: Book, totals: dict[int, Counts], rule: disclosure.Decisions) -> Sheet:
     """Key figures of the whole scope."""
     c = Counts()
-    for top in _tops(book):
+    tops = _tops(book)
+    for top in tops:
         c.add(totals[top])
     tz = ZoneInfo(book.campaign.timezone)
     k = book.campaign.privacy_min_group
@@ -89,9 +95,14 @@ def _summary(book: Book, totals: dict[int, Counts]) -> Sheet:
         (t("report.summary_reported"), Percent(c.reported, c.people * book.window.weeks)),
         (
             t("report.summary_compliant"),
-            disclosure.cell(Percent(c.compliant, c.reported), c.reported, k),
+            _or_hidden(
+                Percent(c.compliant, c.reported), rule.compliance.shown_over(c.reported, tops)
+            ),
         ),
-        (t("report.summary_violations"), disclosure.cell(c.violations, c.people, k)),
+        (
+            t("report.summary_violations"),
+            _or_hidden(c.violations, rule.violations.shown_over(c.people, tops)),
+        ),
         (t("report.summary_quiz"), f"{c.correct}/{c.answered}"),
         (t("report.summary_acks"), f"{c.acknowledged}/{c.reminders}"),
         (t("report.summary_reads"), f"{c.read}/{c.delivered}"),
@@ -113,7 +124,13 @@ def _tops(book: Book) -> list[int]:
     return [u for u in book.units if book.tree.nodes[u].parent_id not in chosen]
 
 
-def _units(book: Book, totals: dict[int, Counts], ranked: bool) -> Sheet:
+def _or_hidden(value: Any, shown: bool) -> Any:
+    return value if shown else t("privacy.hidden_cell")
+
+
+def _units(
+    book: Book, totals: dict[int, Counts], ranked: bool, rule: disclosure.Decisions
+) -> Sheet:
     """One row per unit with people (figures include sub-units)."""
     shown = [u for u in book.units if totals[u].people]
     rank: dict[int, int] = {}
@@ -125,12 +142,13 @@ def _units(book: Book, totals: dict[int, Counts], ranked: bool) -> Sheet:
         parent_path = {u: nodes[p].path if (p := nodes[u].parent_id) else "" for u in shown}
         shown.sort(key=lambda u: (nodes[u].depth, parent_path[u], rank[u], nodes[u].path))
     weeks = book.window.weeks
-    k = book.campaign.privacy_min_group
-    rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks, k) for u in shown]
+    rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks, rule) for u in shown]
     return Sheet(t("report.sheet_units"), t("report.units_header").split("|"), rows)
 
 
-def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int, k: int) -> list[Any]:
+def _unit_row(
+    tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int, rule: disclosure.Decisions
+) -> list[Any]:
     node = tree.nodes[unit_id]
     return [
         rank,
@@ -140,9 +158,9 @@ def _unit_row(tree: Tree, unit_id: int, rank: int, c: Counts, weeks: int, k: int
         c.registered,
         c.reported,
         Percent(c.reported, c.people * weeks),
-        disclosure.cell(Percent(c.compliant, c.reported), c.reported, k),
+        _or_hidden(Percent(c.compliant, c.reported), rule.compliance.shown(unit_id)),
         c.late,
-        disclosure.cell(c.violations, c.people, k),
+        _or_hidden(c.violations, rule.violations.shown(unit_id)),
         c.quiz_people,
         c.answered,
         c.correct,
