@@ -17,10 +17,11 @@ from bot.services.report_tree import Counts, pct, ranks
 from tests.digest_org import build, local
 from tests.harness import linked_chat, make_router, shipped_content
 
+# No change for compliance: last week's figure of Phòng 1 is hidden (see QL1_WEEK1).
 QL1_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026{partial}
 Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 4/4 người (100%), tăng 25 điểm % so với tuần trước.
-• Chấp hành đầy đủ: 3/4 người đã báo cáo (75%), tăng 8 điểm % so với tuần trước.
+• Chấp hành đầy đủ: 3/4 người đã báo cáo (75%).
 • Nộp sau hạn: 1.
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 3/4 câu (75%).
 • Chủ đề cần củng cố: Nồng độ cồn (1/2 câu đúng).

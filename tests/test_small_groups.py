@@ -18,11 +18,14 @@ from sqlalchemy import select, update
 from bot.cli.report import _outcome
 from bot.core.texts import t
 from bot.db.models import Campaign, CheckIn, Person, Registration, ViolationReport
-from bot.services import campaigns, digest, digest_report, org, review
+from bot.services import campaigns, digest, digest_report, org, report_counts, review
+from bot.services.digest_chart import trend_points
 from bot.services.disclosure import hidden_units
 from bot.services.report_window import days
 from bot.services.roster import import_roster, read_roster
-from tests.digest_org import local
+from tests.digest_org import W1, local
+from tests.digest_org import W2 as WEEK2
+from tests.digest_org import build as build_org
 from tests.harness import linked_chat, make_router, shipped_content
 from tests.test_report_cli import rows, run, setup
 
@@ -228,3 +231,32 @@ def test_report_units_sheet_hides_what_subtraction_would_reveal(database_url, tm
     assert found["Sở X"] == 1 and found["Sở X/Văn phòng"] == "ẩn"
     assert found["Sở X/Phòng 1/Tổ A"] == "ẩn"
     assert sorted(map(str, (found["Sở X/Phòng 1"], found["Sở X/Phòng 2"]))) == ["0", "ẩn"]
+
+
+async def test_chart_weeks_follow_the_same_decisions_as_the_text(sessionmaker, tmp_path):
+    campaign_id = await build_org(sessionmaker, tmp_path)
+    async with sessionmaker() as session:
+        campaign = await campaigns.load(session, campaign_id)
+        weeks = {
+            monday: await digest.board(session, campaign=campaign, monday=monday, topics={})
+            for monday in (W1, WEEK2)
+        }
+        trend = await report_counts.trend(session, campaign_id=campaign_id, first=W1, last=WEEK2)
+    rules = digest_report.week_rules(trend, weeks[WEEK2])
+    phong1 = next(n.id for n in weeks[W1].tree.nodes.values() if n.path == "Sở X/Phòng 1")
+
+    for monday, data in weeks.items():
+        for unit_id in data.tree.nodes:
+            assert rules[monday].shown(unit_id) == data.rule.compliance.shown(unit_id)
+    # Week 1: Phòng 1 (3 reports) hidden, else Sở X (5) minus it gives Phòng 2's 2 away.
+    assert not rules[W1].shown(phong1) and rules[WEEK2].shown(phong1)
+    ql1 = digest.digest_for(weeks[WEEK2], scope=phong1)
+    points = trend_points(
+        trend,
+        units=digest_report.scope_units(weeks[WEEK2], phong1),
+        people=ql1.counts.people,
+        mondays=[W1, WEEK2],
+        visible=lambda monday, _reported: rules[monday].shown(phong1),
+    )
+    assert [p.compliant for p in points] == [None, 75]
+    assert [p.reported for p in points] == [75, 100]

@@ -42,6 +42,7 @@ class Board:
     rivals: dict[int | None, int]  # ranked units per parent
     names: dict[int, list[str]]
     rule: disclosure.Decisions  # what may be shown of each unit
+    previous: disclosure.Hidden  # compliance decisions of the week before
 
     @property
     def has_previous(self) -> bool:
@@ -69,8 +70,11 @@ async def board(
     names = await report_counts.missing_names(
         session, campaign_id=campaign.id, monday=monday, cap=NAMES_SHOWN
     )
-    rule = disclosure.decide(tree.children, totals, campaign.privacy_min_group)
-    return Board(campaign, window, tree, keep, totals, ranked, rivals, names, rule)
+    k = campaign.privacy_min_group
+    rule = disclosure.decide(tree.children, totals, k)
+    before = {u: c.prev_reported for u, c in totals.items()}
+    previous = disclosure.hidden_units(tree.children, before, k)
+    return Board(campaign, window, tree, keep, totals, ranked, rivals, names, rule, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class Digest:
     children: list[Child]
     min_group: int  # the campaign's privacy threshold (see `disclosure`)
     compliance_shown: bool  # may this scope's compliance be shown?
+    previous_shown: bool  # and its compliance of the week before (the change)?
 
     @property
     def weak_topics(self) -> list[tuple[str, int, int]]:
@@ -123,7 +128,10 @@ def digest_for(data: Board, *, scope: int | None) -> Digest | None:
             counts.add(data.totals[root])
         if not roots:
             return None
-        shown = data.rule.compliance.shown_over(counts.reported, roots)
+        shown = (
+            data.rule.compliance.shown_over(counts.reported, roots),
+            data.previous.shown_over(counts.prev_reported, roots),
+        )
         return _digest(data, None, counts, rank=None, children=roots, shown=shown)
     counts = data.totals.get(scope)
     if counts is None or not counts.people:
@@ -132,12 +140,18 @@ def digest_for(data: Board, *, scope: int | None) -> Digest | None:
     rivals = data.rivals.get(parent, 0)
     rank = (data.ranks[scope], rivals) if rivals > 1 else None
     children = tree.children.get(scope, [])
-    shown = data.rule.compliance.shown(scope)
+    shown = (data.rule.compliance.shown(scope), data.previous.shown(scope))
     return _digest(data, scope, counts, rank=rank, children=children, shown=shown)
 
 
 def _digest(
-    data: Board, scope: int | None, counts: Counts, *, rank, children: list[int], shown: bool
+    data: Board,
+    scope: int | None,
+    counts: Counts,
+    *,
+    rank,
+    children: list[int],
+    shown: tuple[bool, bool],
 ) -> Digest:
     """Assemble the digest: names in unit-path order, children by rank."""
     units = data.tree.children.get(None, []) if scope is None else [scope]
@@ -166,7 +180,7 @@ def _digest(
         names,
         ranked,
         data.campaign.privacy_min_group,
-        shown,
+        *shown,
     )
 
 

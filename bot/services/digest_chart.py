@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
 from bot.core.texts import t
-from bot.services import disclosure
 from bot.services.report_tree import pct
 
 
@@ -27,11 +26,11 @@ def trend_points(
     units: Collection[int],
     people: int,
     mondays: Sequence[date],
-    min_group: int,
+    visible: Callable[[date, int], bool],
 ) -> list[Point]:
     """Sum the per-unit weekly counts of `units` (current head count as denominator).
 
-    A week's compliance is left out (a gap) when fewer than `min_group` people reported.
+    A week's compliance is left out (a gap) unless `visible(monday, reported)` allows it.
     """
     points = []
     for monday in mondays:
@@ -41,7 +40,7 @@ def trend_points(
             if unit_id in week:
                 reported += week[unit_id][0]
                 compliant += week[unit_id][1]
-        shown = disclosure.shown(reported, min_group)
+        shown = visible(monday, reported)
         points.append(
             Point(monday, pct(reported, people), pct(compliant, reported) if shown else None)
         )

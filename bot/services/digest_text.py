@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.texts import CATALOG, t
-from bot.services import disclosure
 from bot.services.checkin_views import day
 from bot.services.digest import CHILDREN_SHOWN, Digest
 from bot.services.report_tree import pct
@@ -73,7 +72,7 @@ def _checkin_lines(digest: Digest) -> list[str]:
     k = digest.min_group
     compliant_change = change(
         pct(c.compliant, c.reported),
-        pct(c.prev_compliant, c.prev_reported) if disclosure.shown(c.prev_reported, k) else None,
+        pct(c.prev_compliant, c.prev_reported) if digest.previous_shown else None,
     )
     compliant = (
         t(
