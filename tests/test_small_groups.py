@@ -260,3 +260,40 @@ async def test_chart_weeks_follow_the_same_decisions_as_the_text(sessionmaker, t
     )
     assert [p.compliant for p in points] == [None, 75]
     assert [p.reported for p in points] == [75, 100]
+
+
+async def test_reports_over_several_weeks_count_people_not_check_ins(small_unit):
+    sessionmaker, clock, _ = small_unit
+    async with sessionmaker() as session, session.begin():
+        campaign = (await session.execute(select(Campaign))).scalar_one()
+        for code in ("QL1", "N1"):  # the same two people, one more week: 4 check-ins
+            person = await org.find_person(session, code=code)
+            at = local(2026, 11, 3, 9, 0)
+            session.add(
+                CheckIn(
+                    campaign_id=campaign.id,
+                    person_id=person.id,
+                    period_start=date(2026, 11, 2),
+                    answers={"q": "yes"},
+                    complete=True,
+                    compliant=code == "QL1",
+                    late=False,
+                    submitted_at=at,
+                    updated_at=at,
+                )
+            )
+    async with sessionmaker() as session:
+        campaign = await campaigns.load(
+            session, (await session.execute(select(Campaign.id))).scalar()
+        )
+        unit = await org.find_unit(session, path="Sở Y/Tổ nhỏ")
+        window = days(campaign, date(2026, 11, 2), date(2026, 11, 15), now=local(2026, 11, 20, 0))
+        book = await review.build(session, campaign=campaign, window=window, unit=unit, now=clock())
+        outcome = _outcome(book, ranked=False, with_lines=True, want_file=True)
+
+    units = values(outcome.data)["Đơn vị"]
+    summary = dict(values(outcome.data)["Tổng hợp"][1:])
+    assert units[1][1] == "Sở Y/Tổ nhỏ" and units[1][5] == 4  # four check-ins, two people
+    assert units[1][units[0].index("Chấp hành đầy đủ (%)")] == t("privacy.hidden_cell")
+    assert summary["Chấp hành đầy đủ trong số đã báo cáo (%)"] == t("privacy.hidden_cell")
+    assert "chấp hành ẩn" in outcome.lines[0]

@@ -65,7 +65,7 @@ def person_key(row: PersonRow) -> tuple[int, ...]:
 def workbook(book: Book, *, ranked: bool) -> bytes:
     """Summary, units and people sheets; `ranked` sorts for emulation, else by unit path."""
     totals = unit_totals(book)
-    rule = disclosure.decide(book.tree.children, totals, book.campaign.privacy_min_group)
+    rule = privacy(book)
     return workbook_bytes(
         [
             _summary(book, totals, rule),
@@ -75,7 +75,27 @@ def workbook(book: Book, *, ranked: bool) -> bytes:
     )
 
 
-def _summary(book: Book, totals: dict[int, Counts], rule: disclosure.Decisions) -> Sheet:
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """The disclosure decisions of a book's units, and the group sizes they were made on."""
+
+    rule: disclosure.Decisions
+    reporters: dict[int, int]  # per unit with sub-units: people who reported at least once
+
+
+def privacy(book: Book) -> Privacy:
+    """Decide on people, not check-ins: over several weeks one person reports many times."""
+    own: dict[int, Counts] = {}
+    for row in book.rows:
+        c = own.setdefault(row.unit_id, Counts())
+        c.people += 1
+        c.reported += row.reported > 0
+    groups = book.tree.rollup(own, set(book.units))
+    rule = disclosure.decide(book.tree.children, groups, book.campaign.privacy_min_group)
+    return Privacy(rule, {u: c.reported for u, c in groups.items()})
+
+
+def _summary(book: Book, totals: dict[int, Counts], privacy: Privacy) -> Sheet:
     """Key figures of the whole scope."""
     c = Counts()
     tops = _tops(book)
@@ -96,12 +116,15 @@ def _summary(book: Book, totals: dict[int, Counts], rule: disclosure.Decisions) 
         (
             t("report.summary_compliant"),
             _or_hidden(
-                Percent(c.compliant, c.reported), rule.compliance.shown_over(c.reported, tops)
+                Percent(c.compliant, c.reported),
+                privacy.rule.compliance.shown_over(
+                    sum(privacy.reporters[top] for top in tops), tops
+                ),
             ),
         ),
         (
             t("report.summary_violations"),
-            _or_hidden(c.violations, rule.violations.shown_over(c.people, tops)),
+            _or_hidden(c.violations, privacy.rule.violations.shown_over(c.people, tops)),
         ),
         (t("report.summary_quiz"), f"{c.correct}/{c.answered}"),
         (t("report.summary_acks"), f"{c.acknowledged}/{c.reminders}"),
@@ -128,9 +151,7 @@ def _or_hidden(value: Any, shown: bool) -> Any:
     return value if shown else t("privacy.hidden_cell")
 
 
-def _units(
-    book: Book, totals: dict[int, Counts], ranked: bool, rule: disclosure.Decisions
-) -> Sheet:
+def _units(book: Book, totals: dict[int, Counts], ranked: bool, privacy: Privacy) -> Sheet:
     """One row per unit with people (figures include sub-units)."""
     shown = [u for u in book.units if totals[u].people]
     rank: dict[int, int] = {}
@@ -142,6 +163,7 @@ def _units(
         parent_path = {u: nodes[p].path if (p := nodes[u].parent_id) else "" for u in shown}
         shown.sort(key=lambda u: (nodes[u].depth, parent_path[u], rank[u], nodes[u].path))
     weeks = book.window.weeks
+    rule = privacy.rule
     rows = [_unit_row(book.tree, u, rank[u], totals[u], weeks, rule) for u in shown]
     return Sheet(t("report.sheet_units"), t("report.units_header").split("|"), rows)
 

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Campaign, CampaignUnit, Unit
-from bot.services import disclosure, report_counts
-from bot.services.report_book import Book, unit_totals
+from bot.services import report_counts
+from bot.services.report_book import Book, privacy, unit_totals
 from bot.services.report_people import people_rows
 from bot.services.report_tree import Counts
 from bot.services.report_window import Window, days
@@ -59,7 +59,7 @@ async def campaign_review(session: AsyncSession, *, campaign: Campaign, now: dat
 def unit_lines(book: Book) -> list[tuple[str, Counts, bool]]:
     """(path, figures with sub-units, compliance may be shown) per unit with people, by path."""
     totals = unit_totals(book)
-    rule = disclosure.decide(book.tree.children, totals, book.campaign.privacy_min_group)
+    rule = privacy(book).rule
     return [
         (book.tree.nodes[u].path, totals[u], rule.compliance.shown(u))
         for u in book.units
