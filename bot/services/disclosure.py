@@ -26,16 +26,6 @@ def shown(group: int, min_group: int) -> bool:
     return group >= max(min_group, 1)
 
 
-def compliance(compliant: int, reported: int, min_group: int) -> int | None:
-    """Compliant check-ins among `reported`, or None when too few reported."""
-    return compliant if shown(reported, min_group) else None
-
-
-def violations(count: int, people: int, min_group: int) -> int | None:
-    """Self-reported violations of `people`, or None when the group is too small."""
-    return count if shown(people, min_group) else None
-
-
 def cell(value: Any, group: int, min_group: int) -> Any:
     """A workbook value, or the 'hidden' marker when the group is too small."""
     return value if shown(group, min_group) else t("privacy.hidden_cell")
