@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from bot.cli import app
 from bot.db.models import Person
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import digest, digest_report
+from bot.services.exports import Percent, Sheet, workbook_bytes
 from tests.conftest import FakeClock
 from tests.digest_org import build, local
 from tests.harness import ROSTER, linked_chat, make_router, shipped_content
@@ -218,3 +220,27 @@ def test_invite_workbook_says_when_links_are_missing(database_url, tmp_path):
     assert "ATGT_TELEGRAM_BOT_USERNAME" in result.output
     notes = [c.value for row in book["Ghi chú"].iter_rows() for c in row if c.value]
     assert any("ATGT_TELEGRAM_BOT_USERNAME" in note for note in notes)
+
+
+def test_the_writer_keeps_every_kind_of_value_as_what_it_is():
+    texts = ["=1+1", "+84 912", "-5", "@SUM(A1)", "\tx", "\rx", "Bình thường", "a\x01b"]
+    header = ["=tiêu đề", "Ngày", "Lúc", "Tỉ lệ", "Trống", "Số"]
+    rows = [
+        [text, date(2026, 11, 2), datetime(2026, 11, 2, 8, 30), Percent(1, 3), None, 7]
+        for text in texts
+    ] + [["", None, None, Percent(0, 0), None, 1.5]]
+    data = workbook_bytes([Sheet("Bảng: thử/1", header, rows)])
+
+    sheet = load_workbook(BytesIO(data)).worksheets[0]
+    assert sheet.title == "Bảng  thử 1"  # characters Excel refuses in titles are replaced
+    assert [c.value for c in sheet[1]] == header and sheet["A1"].data_type == "s"
+    got = [sheet.cell(r, 1) for r in range(2, 2 + len(texts))]
+    assert [c.value for c in got] == [*texts[:-1], "ab"]  # control characters dropped
+    assert [c.quotePrefix for c in got] == [True] * 6 + [False, False]
+    assert all(c.data_type == "s" for c in got)
+    assert sheet["B2"].value == datetime(2026, 11, 2) and sheet["B2"].number_format == "DD/MM/YYYY"
+    assert sheet["C2"].value == datetime(2026, 11, 2, 8, 30)
+    assert sheet["C2"].number_format == "DD/MM/YYYY HH:MM"
+    assert sheet["D2"].value == pytest.approx(1 / 3) and sheet["D2"].number_format == "0%"
+    last = 2 + len(texts)
+    assert sheet.cell(last, 4).value is None and sheet.cell(last, 6).value == 1.5

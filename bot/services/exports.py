@@ -124,14 +124,19 @@ def _print_setup(page: Any, columns: int) -> None:
 
 
 def _header_cell(page: Any, value: str) -> WriteOnlyCell:
-    cell = _cell(page, value)
+    cell = WriteOnlyCell(page, value=_clean(value))
+    cell.data_type = "s"
     cell.font = Font(bold=True)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 
-def _cell(page: Any, value: Any, *, wrap: bool = False) -> WriteOnlyCell:
-    """One cell: text stays text, dates and shares get number formats."""
+def _cell(page: Any, value: Any, *, wrap: bool = False) -> Any:
+    """One cell: text stays text, dates and shares get number formats.
+
+    Numbers and ordinary text go out as bare values (a styled cell object per value would
+    double the time of a 100,000-row sheet); only "=" makes openpyxl write a formula.
+    """
     if isinstance(value, Percent):
         cell = WriteOnlyCell(page, value=value.value)
         cell.number_format = PERCENT_FORMAT
@@ -145,8 +150,10 @@ def _cell(page: Any, value: Any, *, wrap: bool = False) -> WriteOnlyCell:
         cell.number_format = DATE_FORMAT
         return cell
     if value is None or isinstance(value, bool | int | float):
-        return WriteOnlyCell(page, value=value)
+        return value
     text = _clean(str(value))
+    if not wrap and not text.startswith(FORMULA_STARTS):
+        return text  # plain text: openpyxl writes it as a string as it is (the fast path)
     cell = WriteOnlyCell(page, value=text)
     # openpyxl turns any text starting with "=" into a formula; force the text type, and
     # mark risky starts with Excel's quote prefix so editing the cell keeps it text.
