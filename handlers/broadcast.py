@@ -219,7 +219,8 @@ async def results(ctx: Context) -> list[Reply]:
     lines = await broadcast_report.result_lines(ctx.session, broadcast=broadcast)
     replies = [Reply("\n".join(lines))]
     if "xlsx" in (w.lower() for w in words):
-        data = await broadcast_report.export_bytes(ctx.session, broadcast_id=broadcast.id)
+        tz = ZoneInfo(ctx.config.timezone)
+        data = await broadcast_report.export_bytes(ctx.session, broadcast_id=broadcast.id, tz=tz)
         caption = t("broadcast.xlsx_caption", id=broadcast.id)
         replies.append(Reply(document=Attachment(f"thong-bao-{broadcast.id}.xlsx", data, caption)))
     return replies

@@ -11,7 +11,7 @@ from bot.db.models import Campaign, Person, Role, Unit
 from bot.services import campaigns, org
 from bot.services.campaigns import period_of
 from bot.services.checkin_views import day, due_text
-from bot.services.unit_status import UnitStatus, unit_status
+from bot.services.unit_status import UnitStatus, decisions, unit_status
 
 NAMES_SHOWN = 30
 
@@ -38,7 +38,8 @@ async def _campaigns_covering(ctx: Context, viewer: Person) -> list[Campaign]:
 
 async def _block(ctx: Context, campaign: Campaign, unit: Unit) -> str:
     period = period_of(campaign, ctx.now)
-    status = await unit_status(ctx.session, campaign=campaign, unit=unit, period=period)
+    rule = await decisions(ctx.session, campaign=campaign, period=period)
+    status = await unit_status(ctx.session, campaign=campaign, unit=unit, period=period, rule=rule)
     lines = [
         t(
             "unit.header",
@@ -52,7 +53,9 @@ async def _block(ctx: Context, campaign: Campaign, unit: Unit) -> str:
     ]
     children = (await ctx.session.execute(select(Unit).where(Unit.parent_id == unit.id))).scalars()
     for child in sorted(children, key=lambda u: u.path):
-        sub = await unit_status(ctx.session, campaign=campaign, unit=child, period=period)
+        sub = await unit_status(
+            ctx.session, campaign=campaign, unit=child, period=period, rule=rule
+        )
         if sub.people:
             lines.append(t("unit.child", name=child.name, answered=sub.answered, people=sub.people))
     return "\n".join(lines)
@@ -69,7 +72,9 @@ def _lines(status: UnitStatus, campaign: Campaign) -> list[str]:
             answered=status.answered,
             people=status.people,
             late=status.late,
-            compliant=status.compliant,
+            compliant=t("unit.compliant_hidden", k=campaign.privacy_min_group)
+            if status.compliant is None
+            else f"{status.compliant}/{status.answered}",
         )
     )
     if status.missing:

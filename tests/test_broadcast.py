@@ -158,8 +158,13 @@ async def test_read_button_counts_once_and_results_per_unit(org_on_telegram, clo
     assert document.filename == "thong-bao-1.xlsx"
     sheet = load_workbook(BytesIO(document.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Đơn vị", "Mã NV", "Họ tên", "Trạng thái gửi", "Đã đọc")
-    assert ("Sở A/Phòng 1/Tổ 1", "NV1", "Nhân Viên Một", "đã gửi", "có") in rows
+    assert rows[0] == (
+        "Đơn vị", "Mã NV", "Họ tên", "Trạng thái gửi", "Gửi lúc", "Đã đọc", "Đọc lúc"
+    )  # fmt: skip
+    nv1 = next(row for row in rows if row[1] == "NV1")
+    assert nv1[:4] + nv1[5:] == (
+        "Sở A/Phòng 1/Tổ 1", "NV1", "Nhân Viên Một", "đã gửi", "có", datetime(2026, 11, 23, 9, 0)
+    )  # fmt: skip
 
 
 async def test_scheduled_send_cancel_and_stop_midway(org_on_telegram, clock):

@@ -252,7 +252,8 @@ async def test_manager_sees_own_units_and_privacy_threshold(cycle):
     assert "Chưa báo cáo: Nhân Viên Hai, Trưởng Phòng Một" in phong1
     assert "Nhân Viên Ba" not in phong1
     assert "Tự khai vi phạm trong tuần: 1." in phong1
-    assert "Số tự khai vi phạm được ẩn (nhóm dưới 3 người)." in phong2  # Phòng 2 has 2 people
+    assert t("unit.violations_hidden", k=3) in phong2  # Phòng 2 has 2 people
+    assert "chấp hành đầy đủ: 1/1" not in phong1  # one report: compliance hidden too
     assert "Sở A: 6 người tham gia." in admin and "Tự khai vi phạm trong tuần: 2." in admin
 
 

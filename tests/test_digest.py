@@ -17,10 +17,11 @@ from bot.services.report_tree import Counts, pct, ranks
 from tests.digest_org import build, local
 from tests.harness import linked_chat, make_router, shipped_content
 
+# No change for compliance: last week's figure of Phòng 1 is hidden (see QL1_WEEK1).
 QL1_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026{partial}
 Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 4/4 người (100%), tăng 25 điểm % so với tuần trước.
-• Chấp hành đầy đủ: 3/4 người đã báo cáo (75%), tăng 8 điểm % so với tuần trước.
+• Chấp hành đầy đủ: 3/4 người đã báo cáo (75%).
 • Nộp sau hạn: 1.
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 3/4 câu (75%).
 • Chủ đề cần củng cố: Nồng độ cồn (1/2 câu đúng).
@@ -31,10 +32,13 @@ Thi đua giữa các đơn vị trực thuộc (báo cáo · câu đố · đún
 1. Tổ A: 100% · 50% · 100%
 Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."""
 
+# Week 1: Sở X had 5 reports, Phòng 2 only 2 (hidden); showing Phòng 1's 3 would reveal
+# Phòng 2's by subtraction, so Phòng 1 is hidden and the organisation's total stays.
 QL1_WEEK1 = """📊 Tổng hợp thi đua ATGT tuần 02/11/2026 – 08/11/2026
 Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 3/4 người (75%).
-• Chấp hành đầy đủ: 2/3 người đã báo cáo (67%).
+• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
+hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
 • Câu đố: chưa ai trả lời trong tuần.
 • Xếp hạng thi đua: thứ 1/3 đơn vị cùng cấp.
 • Thông báo trong tuần: đã đọc 1/1 bản đã nhận (100%).
@@ -46,7 +50,8 @@ Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."
 QL2_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026
 Sở X/Phòng 2: 4 người tham gia «Thi đua 2026».
 • Báo cáo tuần: 2/4 người (50%), không đổi so với tuần trước.
-• Chấp hành đầy đủ: 1/2 người đã báo cáo (50%), giảm 50 điểm % so với tuần trước.
+• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
+hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 2/5 câu (40%).
 • Chủ đề cần củng cố: Nồng độ cồn (0/1 câu đúng); Mũ bảo hiểm (1/2 câu đúng); \
 Tốc độ, khoảng cách (1/2 câu đúng).
@@ -98,7 +103,8 @@ async def test_manager_digest_this_week_and_last_week(chats):
     people = sheet_rows(document.document.data, "Cá nhân")
     assert [row[2] for row in people[1:]] == ["A1", "QL1", "A2", "A3"]  # own units only
     a1 = people[1]
-    assert a1[5:14] == (1, 1, 100, 1, 1, 0, 1, 1, 100)  # reported, weeks, %, ok, late, ...
+    # reported, weeks, %, ok (one person: hidden), late, violations (hidden), answers, right, %
+    assert a1[5:14] == (1, 1, 1.0, "ẩn", 1, "ẩn", 1, 1, 1.0)
     assert before.split("\n\n")[0] == QL1_WEEK1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -52,14 +53,16 @@ def test_report_for_a_unit_over_one_week(database_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Sở X/Phòng 1: 4 người, báo cáo 100%, chấp hành 75%, câu đố đúng 75%, đọc thông báo 67%",
-        "Sở X/Phòng 1/Tổ A: 2 người, báo cáo 100%, chấp hành 50%, câu đố đúng 100%, "
+        # Only 2 of Tổ A reported: below the privacy threshold of 3.
+        "Sở X/Phòng 1/Tổ A: 2 người, báo cáo 100%, chấp hành ẩn, câu đố đúng 100%, "
         "đọc thông báo 0%",
         f"Đã ghi 4 người, 2 đơn vị vào {out}.",
     ]
     people = rows(out, "Cá nhân")
     assert [r[2] for r in people[1:]] == ["A1", "QL1", "A2", "A3"]
     # A3: not registered, reported once out of one week, one self-reported violation.
-    assert people[4][4:11] == (None, 1, 1, 100, 0, 0, 1)
+    # Per-person compliance and violations are hidden (a group of one).
+    assert people[4][4:11] == (None, 1, 1, 1.0, "ẩn", 0, "ẩn")
     # A1: two reminders, one acknowledged; one announcement received and read.
     assert people[1][14:] == (2, 1, 1, 1)
     summary = dict(rows(out, "Tổng hợp")[1:])
@@ -101,7 +104,8 @@ def test_review_pack_ranks_units_and_people(database_url, tmp_path):
     ]
     # Phòng 1 over two weeks: 7 of 8 check-ins (88%), 5 of them compliant (71%),
     # 3 of 4 answers right.
-    assert units[2][3:8] == (4, 3, 7, 88, 71) and units[2][11:14] == (4, 3, 75)
+    assert units[2][3:8] == (4, 3, 7, 0.875, pytest.approx(5 / 7))
+    assert units[2][11:14] == (4, 3, 0.75)
     people = rows(out, "Cá nhân")
     assert [(r[0], r[2]) for r in people[1:]] == [
         (1, "A1"),
@@ -117,5 +121,5 @@ def test_review_pack_ranks_units_and_people(database_url, tmp_path):
     summary = dict(rows(out, "Tổng hợp")[1:])
     assert summary["Số tuần báo cáo được tính (đã qua hạn)"] == 2
     assert summary["Đã đăng ký thi đua"] == "5/9"
-    assert summary["Tỉ lệ báo cáo tuần (%)"] == 67  # 12 of 18
+    assert summary["Tỉ lệ báo cáo tuần (%)"] == pytest.approx(12 / 18)
     assert summary["Tự khai vi phạm"] == 1

@@ -157,7 +157,8 @@ def report(
             return None
         lines = await broadcast_report.result_lines(session, broadcast=found)
         if xlsx is not None:
-            await broadcast_report.export(session, broadcast_id=number, path=xlsx)
+            tz = ZoneInfo(settings().timezone)
+            await broadcast_report.export(session, broadcast_id=number, path=xlsx, tz=tz)
         return lines
 
     lines = in_session(work, commit=False)

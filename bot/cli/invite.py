@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import err, in_session, out, settings
 from bot.core.texts import t
 from bot.services import invites, org
-from bot.services.exports import write_xlsx
+from bot.services.exports import Sheet, workbook_bytes
 from bot.settings import Settings
 
 invite_app = typer.Typer(help="Mã mời tham gia bot.", no_args_is_help=True)
@@ -63,9 +63,11 @@ def _invite_unit(
     config: Settings, path: str, xlsx: Path, ttl: timedelta, include_linked: bool
 ) -> None:
     now = datetime.now(UTC)
-    expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
+    expires_at = (now + ttl).astimezone(config.tz).replace(tzinfo=None)
+    expires = f"{expires_at:%H:%M %d/%m/%Y}"
+    username = config.telegram_bot_username
 
-    async def work(session: AsyncSession) -> list[list[str]] | None:
+    async def work(session: AsyncSession) -> list[list[object]] | None:
         found = await org.find_unit(session, path=path)
         if found is None:
             return None
@@ -74,7 +76,14 @@ def _invite_unit(
             if person.accounts and not include_linked:
                 continue
             code = await invites.create_invite(session, person=person, now=now, ttl=ttl)
-            link = invites.deep_link(config.telegram_bot_username, code) or ""
+            link = invites.deep_link(username, code) or ""
+            message = t(
+                "cli.invite_message" if link else "cli.invite_message_no_link",
+                name=person.full_name,
+                code=code,
+                link=link,
+                expires=expires,
+            )
             rows.append(
                 [
                     person.employee_code,
@@ -83,7 +92,8 @@ def _invite_unit(
                     person.phone or "",
                     code,
                     link,
-                    expires,
+                    expires_at,
+                    message,
                 ]
             )
         return rows
@@ -92,6 +102,15 @@ def _invite_unit(
     if rows is None:
         err.print(t("cli.unit_unknown", path=path), markup=False)
         raise typer.Exit(1)
-    header = ["Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời", "Đường link", "Hết hạn"]
-    write_xlsx(xlsx, title="Mã mời", header=header, rows=rows)
+    header = t("cli.invite_header").split("|")
+    notes = [[t("cli.invite_note")]]
+    if not username:
+        notes.insert(0, [t("cli.invite_no_link_bulk")])
+        err.print(t("cli.invite_no_link_bulk"), markup=False)
+    sheets = [
+        Sheet(t("cli.invite_sheet"), header, rows),
+        Sheet(t("cli.invite_notes_sheet"), [t("cli.invite_notes_sheet")], notes, filter=False),
+    ]
+    xlsx.parent.mkdir(parents=True, exist_ok=True)
+    xlsx.write_bytes(workbook_bytes(sheets))
     out.print(t("cli.invite_bulk", count=len(rows), path=path, out=xlsx), markup=False)

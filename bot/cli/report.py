@@ -114,18 +114,19 @@ class Outcome:
 
 def _outcome(book: Book, *, ranked: bool, with_lines: bool, want_file: bool) -> Outcome:
     units = review.unit_lines(book)
-    lines = [_line(path, c, book.window.weeks) for path, c in units] if with_lines else []
+    weeks = book.window.weeks
+    lines = [_line(path, c, weeks, shown) for path, c, shown in units] if with_lines else []
     data = workbook(book, ranked=ranked) if want_file else None
     return Outcome(lines, data, len(book.rows), len(units))
 
 
-def _line(path: str, c: Counts, weeks: int) -> str:
+def _line(path: str, c: Counts, weeks: int, shown: bool) -> str:
     return t(
         "report.line",
         unit=path,
         people=c.people,
         reported=rate(c.reported, c.people * weeks),
-        compliant=rate(c.compliant, c.reported),
+        compliant=rate(c.compliant, c.reported) if shown else t("privacy.hidden_cell"),
         accuracy=rate(c.correct, c.answered),
         reads=rate(c.read, c.delivered),
     )

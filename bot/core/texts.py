@@ -209,12 +209,15 @@ CATALOG: dict[str, str] = {
     "unit.registered": "• Đã đăng ký: {registered}/{people}.",
     "unit.unregistered": "• Chưa đăng ký: {names}",
     "unit.answered": (
-        "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); "
-        "chấp hành đầy đủ: {compliant}/{answered}."
+        "• Đã báo cáo: {answered}/{people} ({late} nộp sau hạn); chấp hành đầy đủ: {compliant}."
     ),
+    "unit.compliant_hidden": "được ẩn (dưới {k} người đã báo cáo, hoặc có thể suy ra)",
     "unit.missing": "• Chưa báo cáo: {names}",
     "unit.violations": "• Tự khai vi phạm trong tuần: {count}.",
-    "unit.violations_hidden": "• Số tự khai vi phạm được ẩn (nhóm dưới {k} người).",
+    "unit.violations_hidden": (
+        "• Số tự khai vi phạm được ẩn để bảo vệ thông tin cá nhân (nhóm dưới {k} người, "
+        "hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác)."
+    ),
     "unit.child": "  – {name}: {answered}/{people} đã báo cáo",
     "help.thongbao": (
         "gửi thông báo: /thongbao NỘI DUNG (hẹn giờ: /thongbao @dd/mm/yyyy HH:MM NỘI DUNG)"
@@ -383,6 +386,29 @@ CATALOG: dict[str, str] = {
     "cli.invite_link": "Đường link Telegram: {link}",
     "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
+    "cli.invite_sheet": "Mã mời",
+    "cli.invite_header": "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Đường link|Hết hạn|Tin nhắn mời",
+    "cli.invite_message": (
+        "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
+        "thông của cơ quan. Đề nghị anh/chị mở đường link {link} và bấm «Bắt đầu» (Start), "
+        "hoặc gửi cho bot tin nhắn: /start {code}. Mã mời chỉ dùng một lần, hết hạn lúc "
+        "{expires}."
+    ),
+    "cli.invite_message_no_link": (
+        "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
+        "thông của cơ quan. Đề nghị anh/chị mở bot của cơ quan (Telegram hoặc Zalo) và gửi "
+        "tin nhắn: /start {code}. Mã mời chỉ dùng một lần, hết hạn lúc {expires}."
+    ),
+    "cli.invite_notes_sheet": "Ghi chú",
+    "cli.invite_note": (
+        "Cột «Tin nhắn mời» là nội dung soạn sẵn để gửi cho từng người (thư, tin nhắn SMS, "
+        "Zalo). Mỗi mã chỉ dùng một lần; đề nghị không gửi mã của người này cho người khác."
+    ),
+    "cli.invite_no_link_bulk": (
+        "Chưa biết tên bot Telegram (ATGT_TELEGRAM_BOT_USERNAME) nên tệp không có đường link "
+        "mời; tin nhắn mời hướng dẫn gửi /start MÃ_MỜI. Đặt tên bot rồi tạo lại mã nếu cần "
+        "đường link."
+    ),
     "cli.invite_need_target": "Hãy chọn --person MÃ hoặc --unit ĐƯỜNG_DẪN --xlsx TỆP.",
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",
     # Plan questions and answers (issue 6)
@@ -517,6 +543,10 @@ CATALOG: dict[str, str] = {
     "digest.compliant": (
         "• Chấp hành đầy đủ: {compliant}/{reported} người đã báo cáo ({rate}){change}."
     ),
+    "digest.compliant_hidden": (
+        "• Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới {k} người đã báo cáo, "
+        "hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác)."
+    ),
     "digest.late": "• Nộp sau hạn: {late}.",
     "digest.change_up": ", tăng {delta} điểm % so với tuần trước",
     "digest.change_down": ", giảm {delta} điểm % so với tuần trước",
@@ -589,6 +619,15 @@ CATALOG: dict[str, str] = {
     "report.summary_acks": "Nhắc nhở đã xác nhận / đã nhận",
     "report.summary_reads": "Thông báo đã đọc / đã nhận",
     "report.summary_order": "Cách xếp hạng",
+    "report.summary_privacy": "Bảo vệ thông tin cá nhân",
+    "report.privacy_text": (
+        "Tỉ lệ chấp hành và số tự khai vi phạm chỉ hiện với nhóm từ {k} người trở lên "
+        "(chấp hành: số người đã báo cáo); ô ghi «ẩn» là nhóm nhỏ hơn, hoặc nhóm mà trừ đi "
+        "các đơn vị con sẽ suy ra được một nhóm nhỏ hơn. Số liệu từng cá nhân về chấp hành "
+        "và vi phạm luôn được ẩn."
+    ),
+    "report.privacy_text_off": "Đợt thi đua này hiện đủ số liệu của mọi nhóm (ngưỡng 1 người).",
+    "privacy.hidden_cell": "ẩn",
     "report.order_text": (
         "Đơn vị: tỉ lệ báo cáo tuần, rồi tỉ lệ người làm câu đố, rồi tỉ lệ trả lời đúng "
         "(xếp trong từng nhóm đơn vị cùng cấp). Cá nhân: đã đăng ký, số tuần báo cáo, số câu "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,27 +116,34 @@ def finish_if_done(broadcast: Broadcast, tally: Tally) -> bool:
     return False
 
 
-async def export(session: AsyncSession, *, broadcast_id: int, path: Path) -> int:
-    """Per-person sheet (unit, delivered, read) written to `path`; returns the row count."""
-    rows = await _people_rows(session, broadcast_id)
+async def export(session: AsyncSession, *, broadcast_id: int, path: Path, tz: tzinfo) -> int:
+    """Per-person sheet (unit, delivery, read time) written to `path`; returns the row count."""
+    rows = await _people_rows(session, broadcast_id, tz)
     write_xlsx(path, title="Thông báo", header=HEADER, rows=rows)
     return len(rows)
 
 
-async def export_bytes(session: AsyncSession, *, broadcast_id: int) -> bytes:
+async def export_bytes(session: AsyncSession, *, broadcast_id: int, tz: tzinfo) -> bytes:
     """The same sheet in memory, to send in chat."""
-    rows = await _people_rows(session, broadcast_id)
+    rows = await _people_rows(session, broadcast_id, tz)
     return xlsx_bytes(title="Thông báo", header=HEADER, rows=rows)
 
 
-HEADER = ["Đơn vị", "Mã NV", "Họ tên", "Trạng thái gửi", "Đã đọc"]
+HEADER = ["Đơn vị", "Mã NV", "Họ tên", "Trạng thái gửi", "Gửi lúc", "Đã đọc", "Đọc lúc"]
 
 
-async def _people_rows(session: AsyncSession, broadcast_id: int) -> list[list[str]]:
-    """One row per recipient."""
+async def _people_rows(session: AsyncSession, broadcast_id: int, tz: tzinfo) -> list[list[Any]]:
+    """One row per recipient; times in local time (`tz`)."""
     state = case((Outbox.status.is_(None), "chưa liên kết"), else_=Outbox.status)
     query = (
-        select(Unit.path, Person.employee_code, Person.full_name, state, BroadcastRecipient.read_at)
+        select(
+            Unit.path,
+            Person.employee_code,
+            Person.full_name,
+            state,
+            Outbox.sent_at,
+            BroadcastRecipient.read_at,
+        )
         .join(Person, BroadcastRecipient.person_id == Person.id)
         .join(Unit, BroadcastRecipient.unit_id == Unit.id)
         .outerjoin(Outbox, BroadcastRecipient.outbox_id == Outbox.id)
@@ -142,9 +151,26 @@ async def _people_rows(session: AsyncSession, broadcast_id: int) -> list[list[st
         .order_by(Unit.path, Person.full_name)
     )
     return [
-        [unit, code, name, _STATE.get(str(status), str(status)), "có" if read else "chưa"]
-        for unit, code, name, status, read in (await session.execute(query)).all()
+        [
+            unit,
+            code,
+            name,
+            _STATE.get(str(status), str(status)),
+            _local(sent, tz),
+            "có" if read else "chưa",
+            _local(read, tz),
+        ]
+        for unit, code, name, status, sent, read in (await session.execute(query)).all()
     ]
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    """A stored time (UTC; naive on SQLite) as local wall-clock time for a cell."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).replace(tzinfo=None)
 
 
 _STATE = {

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Content
 from bot.db.models import Campaign, Person, Role
-from bot.services import report_counts
+from bot.services import disclosure, report_counts
 from bot.services.report_tree import Counts, Tree, ranks
 from bot.services.report_window import Window, week
 
@@ -41,6 +41,8 @@ class Board:
     ranks: dict[int, int]
     rivals: dict[int | None, int]  # ranked units per parent
     names: dict[int, list[str]]
+    rule: disclosure.Decisions  # what may be shown of each unit
+    previous: disclosure.Hidden  # compliance decisions of the week before
 
     @property
     def has_previous(self) -> bool:
@@ -68,7 +70,11 @@ async def board(
     names = await report_counts.missing_names(
         session, campaign_id=campaign.id, monday=monday, cap=NAMES_SHOWN
     )
-    return Board(campaign, window, tree, keep, totals, ranked, rivals, names)
+    k = campaign.privacy_min_group
+    rule = disclosure.decide(tree.children, totals, k)
+    before = {u: c.prev_reported for u, c in totals.items()}
+    previous = disclosure.hidden_units(tree.children, before, k)
+    return Board(campaign, window, tree, keep, totals, ranked, rivals, names, rule, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,9 @@ class Digest:
     rank: tuple[int, int] | None  # (rank, ranked siblings)
     missing: list[str]  # at most NAMES_SHOWN
     children: list[Child]
+    min_group: int  # the campaign's privacy threshold (see `disclosure`)
+    compliance_shown: bool  # may this scope's compliance be shown?
+    previous_shown: bool  # and its compliance of the week before (the change)?
 
     @property
     def weak_topics(self) -> list[tuple[str, int, int]]:
@@ -117,17 +126,33 @@ def digest_for(data: Board, *, scope: int | None) -> Digest | None:
         counts = Counts()
         for root in roots:
             counts.add(data.totals[root])
-        return _digest(data, None, counts, rank=None, children=roots) if roots else None
+        if not roots:
+            return None
+        shown = (
+            data.rule.compliance.shown_over(counts.reported, roots),
+            data.previous.shown_over(counts.prev_reported, roots),
+        )
+        return _digest(data, None, counts, rank=None, children=roots, shown=shown)
     counts = data.totals.get(scope)
     if counts is None or not counts.people:
         return None
     parent = tree.nodes[scope].parent_id
     rivals = data.rivals.get(parent, 0)
     rank = (data.ranks[scope], rivals) if rivals > 1 else None
-    return _digest(data, scope, counts, rank=rank, children=tree.children.get(scope, []))
+    children = tree.children.get(scope, [])
+    shown = (data.rule.compliance.shown(scope), data.previous.shown(scope))
+    return _digest(data, scope, counts, rank=rank, children=children, shown=shown)
 
 
-def _digest(data: Board, scope: int | None, counts: Counts, *, rank, children: list[int]) -> Digest:
+def _digest(
+    data: Board,
+    scope: int | None,
+    counts: Counts,
+    *,
+    rank,
+    children: list[int],
+    shown: tuple[bool, bool],
+) -> Digest:
     """Assemble the digest: names in unit-path order, children by rank."""
     units = data.tree.children.get(None, []) if scope is None else [scope]
     names: list[str] = []
@@ -154,6 +179,8 @@ def _digest(data: Board, scope: int | None, counts: Counts, *, rank, children: l
         rank,
         names,
         ranked,
+        data.campaign.privacy_min_group,
+        *shown,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -26,8 +26,12 @@ def trend_points(
     units: Collection[int],
     people: int,
     mondays: Sequence[date],
+    visible: Callable[[date, int], bool],
 ) -> list[Point]:
-    """Sum the per-unit weekly counts of `units` (current head count as denominator)."""
+    """Sum the per-unit weekly counts of `units` (current head count as denominator).
+
+    A week's compliance is left out (a gap) unless `visible(monday, reported)` allows it.
+    """
     points = []
     for monday in mondays:
         week = trend.get(monday, {})
@@ -36,7 +40,10 @@ def trend_points(
             if unit_id in week:
                 reported += week[unit_id][0]
                 compliant += week[unit_id][1]
-        points.append(Point(monday, pct(reported, people), pct(compliant, reported)))
+        shown = visible(monday, reported)
+        points.append(
+            Point(monday, pct(reported, people), pct(compliant, reported) if shown else None)
+        )
     return points
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from bot.core.messages import Attachment, Reply
 from bot.core.texts import t
 from bot.db.models import Campaign, CampaignUnit, Person
-from bot.services import report_counts
+from bot.services import disclosure, report_counts
 from bot.services.campaigns import period_of
 from bot.services.checkin_views import day
 from bot.services.digest import Board, Digest, board, digest_for, for_viewers, scope_of
@@ -23,6 +23,7 @@ from bot.services.digest_chart import chart_png, trend_points
 from bot.services.digest_text import digest_text
 from bot.services.report_book import Book, workbook
 from bot.services.report_people import PersonRow, people_rows
+from bot.services.report_tree import Counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class Pending:
     data: Board
     trend: Mapping[date, Mapping[int, tuple[int, int]]]
     rows: list[PersonRow]
+    rules: Mapping[date, disclosure.Hidden]  # shared by all viewers of the board
 
 
 async def gather_many(
@@ -103,6 +105,7 @@ async def gather_many(
     trend = await report_counts.trend(
         session, campaign_id=campaign.id, first=_first(campaign), last=monday
     )
+    rules = await asyncio.to_thread(week_rules, trend, data)
     by_unit: dict[int, list[PersonRow]] = {}
     for row in await people_rows(session, campaign=campaign, window=data.window):
         by_unit.setdefault(row.unit_id, []).append(row)
@@ -113,6 +116,7 @@ async def gather_many(
             data,
             trend,
             [r for u in scope_units(data, digest.unit_id) for r in by_unit.get(u, [])],
+            rules,
         )
         for viewer, digest in found
     ]
@@ -122,7 +126,7 @@ async def render_many(pending: Sequence[Pending], now: datetime) -> list[tuple[P
     """Text, chart and workbook per viewer, each in a worker thread."""
     results = []
     for item in pending:
-        args = (item.digest, item.data, item.trend, item.rows, now, None)
+        args = (item.digest, item.data, item.trend, item.rows, now, None, item.rules)
         replies = await asyncio.to_thread(render, *args)
         results.append((item.viewer, Rendered(item.digest, replies)))
     return results
@@ -137,6 +141,23 @@ def scope_units(data: Board, scope: int | None) -> list[int]:
     return [u for u in tree.walk(scope) if u in data.keep]
 
 
+def week_rules(
+    trend: Mapping[date, Mapping[int, tuple[int, int]]], data: Board
+) -> dict[date, disclosure.Hidden]:
+    """Per week, which units' compliance may be shown (the rule of the weekly figures).
+
+    `trend` may cover only one scope: a unit's decision depends only on its own sub-tree.
+    """
+    k = data.campaign.privacy_min_group
+    rules = {}
+    for monday, week in trend.items():
+        own = {u: Counts(reported=reported) for u, (reported, _) in week.items()}
+        totals = data.tree.rollup(own, data.keep)
+        group = {u: c.reported for u, c in totals.items()}
+        rules[monday] = disclosure.hidden_units(data.tree.children, group, k)
+    return rules
+
+
 def _first(campaign: Campaign) -> date:
     """Monday of the campaign's first period."""
     return campaign.starts_on - timedelta(days=campaign.starts_on.weekday())
@@ -149,6 +170,7 @@ def render(
     rows: Sequence[PersonRow],
     now: datetime,
     today: date | None,
+    rules: Mapping[date, disclosure.Hidden] | None = None,
 ) -> list[Reply]:
     """Text, chart and workbook (CPU-bound: callers run it in a thread)."""
     monday = data.window.first
@@ -158,7 +180,20 @@ def render(
         mondays.append(week)
         week += timedelta(days=7)
     units = scope_units(data, digest.unit_id)
-    points = trend_points(trend, units=units, people=digest.counts.people, mondays=mondays)
+    if rules is None:
+        rules = week_rules(trend, data)
+
+    def visible(week: date, reported: int) -> bool:
+        rule = rules.get(week)
+        if rule is None:
+            return False
+        if digest.unit_id is None:
+            return rule.shown_over(reported, data.tree.children.get(None, []))
+        return rule.shown(digest.unit_id)
+
+    points = trend_points(
+        trend, units=units, people=digest.counts.people, mondays=mondays, visible=visible
+    )
     label = digest.label or t("digest.whole_org")
     png = chart_png(points, unit=label)
     book = Book(data.campaign, data.window, data.tree, units, digest.unit_id, rows, now)

@@ -69,7 +69,22 @@ def _checkin_lines(digest: Digest) -> list[str]:
     c = digest.counts
     previous = digest.has_previous
     reported_change = change(pct(c.reported, c.people), pct(c.prev_reported, c.people))
-    compliant_change = change(pct(c.compliant, c.reported), pct(c.prev_compliant, c.prev_reported))
+    k = digest.min_group
+    compliant_change = change(
+        pct(c.compliant, c.reported),
+        pct(c.prev_compliant, c.prev_reported) if digest.previous_shown else None,
+    )
+    compliant = (
+        t(
+            "digest.compliant",
+            compliant=c.compliant,
+            reported=c.reported,
+            rate=rate(c.compliant, c.reported),
+            change=compliant_change if previous else "",
+        )
+        if digest.compliance_shown
+        else t("digest.compliant_hidden", k=k)
+    )
     lines = [
         t(
             "digest.reported",
@@ -78,13 +93,7 @@ def _checkin_lines(digest: Digest) -> list[str]:
             rate=rate(c.reported, c.people),
             change=reported_change if previous else "",
         ),
-        t(
-            "digest.compliant",
-            compliant=c.compliant,
-            reported=c.reported,
-            rate=rate(c.compliant, c.reported),
-            change=compliant_change if previous else "",
-        ),
+        compliant,
     ]
     if c.late:
         lines.append(t("digest.late", late=c.late))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import Campaign, CampaignUnit, Unit
 from bot.services import report_counts
-from bot.services.report_book import Book, unit_totals
+from bot.services.report_book import Book, privacy, unit_totals
 from bot.services.report_people import people_rows
 from bot.services.report_tree import Counts
 from bot.services.report_window import Window, days
@@ -56,7 +56,12 @@ async def campaign_review(session: AsyncSession, *, campaign: Campaign, now: dat
     return await build(session, campaign=campaign, window=window, unit=None, now=now)
 
 
-def unit_lines(book: Book) -> list[tuple[str, Counts]]:
-    """(path, figures with sub-units) of each unit with people, in path order."""
+def unit_lines(book: Book) -> list[tuple[str, Counts, bool]]:
+    """(path, figures with sub-units, compliance may be shown) per unit with people, by path."""
     totals = unit_totals(book)
-    return [(book.tree.nodes[u].path, totals[u]) for u in book.units if totals[u].people]
+    rule = privacy(book).rule
+    return [
+        (book.tree.nodes[u].path, totals[u], rule.compliance.shown(u))
+        for u in book.units
+        if totals[u].people
+    ]

@@ -1,4 +1,7 @@
-"""A manager's view of the current period for one unit: named participation, private counts."""
+"""A manager's view of the current period for one unit: named participation, private counts.
+
+What is hidden below the privacy threshold is decided in `disclosure`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Campaign, CheckIn, Registration, Unit, ViolationReport
+from bot.services import disclosure
 from bot.services.campaigns import Period, participants
+from bot.services.digest import board
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,15 +26,27 @@ class UnitStatus:
     unregistered: list[str]
     answered: int
     late: int
-    compliant: int
+    compliant: int | None  # None: hidden, too few reported to stay anonymous
     missing: list[str]
     violations: int | None  # None: hidden, the group is too small to stay anonymous
 
 
+async def decisions(
+    session: AsyncSession, *, campaign: Campaign, period: Period
+) -> disclosure.Decisions:
+    """What may be shown of each unit in the period: the weekly digest's own decisions."""
+    return (await board(session, campaign=campaign, monday=period.start, topics={})).rule
+
+
 async def unit_status(
-    session: AsyncSession, *, campaign: Campaign, unit: Unit, period: Period
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    unit: Unit,
+    period: Period,
+    rule: disclosure.Decisions,
 ) -> UnitStatus:
-    """Counts and names for `unit` in `period`."""
+    """Counts and names for `unit` in `period` (`rule`: from `decisions`)."""
     people = await participants(session, campaign=campaign, within=unit)
     ids = [p.id for p in people]
     check_ins = {
@@ -54,6 +71,8 @@ async def unit_status(
             )
         ).scalars()
     )
+    violations = await _violations(session, ids, period)
+    compliant = sum(bool(c.compliant) for c in check_ins.values())
     return UnitStatus(
         path=unit.path,
         people=len(people),
@@ -61,11 +80,9 @@ async def unit_status(
         unregistered=[p.full_name for p in people if p.id not in registered],
         answered=len(check_ins),
         late=sum(c.late for c in check_ins.values()),
-        compliant=sum(bool(c.compliant) for c in check_ins.values()),
+        compliant=compliant if rule.compliance.shown(unit.id) else None,
         missing=[p.full_name for p in people if p.id not in check_ins],
-        violations=await _violations(session, ids, period)
-        if len(people) >= campaign.privacy_min_group
-        else None,
+        violations=violations if rule.violations.shown(unit.id) else None,
     )
 
 
