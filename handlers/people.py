@@ -49,6 +49,9 @@ async def invite(ctx: Context) -> list[Reply]:
     code = ctx.incoming.args.strip()
     if not code:
         raise UserError(t("invite.usage"))
+    if ctx.incoming.group:
+        # Everyone in a group would see a code that links an account to this person.
+        raise UserError(t("invite.private_only"))
     person = await org.find_person(ctx.session, code=code)
     if person is None:
         raise UserError(t("invite.person_unknown", code=code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,13 @@ async def _person(session, code: str) -> Person:
     person = await find_person(session, code=code)
     assert person is not None
     return person
+
+
+async def test_a_code_is_never_handed_out_in_a_group_chat(org, sessionmaker, clock):
+    manager = await linked_chat(org, sessionmaker, clock, "QL1")
+    in_group = replace(manager.message("/moi NV2"), chat_id="-100200300", group=True)
+
+    replies = await org.handle(in_group)
+
+    assert [reply.text for reply in replies] == [t("invite.private_only")]
+    assert await invites_of(sessionmaker, "NV2") == []

@@ -77,8 +77,16 @@ def to_incoming(update: Update) -> Incoming | None:
             text=text,
             command=command[0],
             args=command[1],
+            group=message.chat.type != "private",
         )
-    return _incoming(base, message.from_user, message.chat.id, Kind.TEXT, text=text)
+    return _incoming(
+        base,
+        message.from_user,
+        message.chat.id,
+        Kind.TEXT,
+        text=text,
+        group=message.chat.type != "private",
+    )
 
 
 def _incoming(base: dict[str, str], user: Any, chat_id: int, kind: Kind, **fields: Any) -> Incoming:

@@ -38,6 +38,8 @@ class Incoming:
     option_ids: tuple[int, ...] = ()
     display_name: str = ""
     attachment: Attachment | None = None
+    # Sent in a group chat: replies there are read by everyone in it.
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

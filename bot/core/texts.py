@@ -69,6 +69,10 @@ CATALOG: dict[str, str] = {
     "invite.link": "Đường link: {link}",
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
     "invite.not_allowed": "Anh/chị không có quyền tạo mã mời.",
+    "invite.private_only": (
+        "Vì lý do bảo mật, mã mời chỉ được tạo trong cuộc trò chuyện riêng với bot, "
+        "không trong nhóm."
+    ),
     "invite.role_above": (
         "Anh/chị không thể tạo mã mời cho {name} ({code}) vì người này có vai trò cao hơn "
         "vai trò của anh/chị. Vui lòng liên hệ quản trị viên."
