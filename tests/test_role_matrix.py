@@ -9,7 +9,7 @@ from bot.core.messages import Kind
 from bot.core.texts import t
 from bot.db.models import Person, Role
 from handlers import ROUTES
-from tests.harness import linked_chat, load_roster, make_router
+from tests.harness import Chat, linked_chat, load_roster, make_router
 
 ROLE_OF = {"NV1": Role.EMPLOYEE, "QL1": Role.MANAGER, "AD1": Role.ADMIN}
 # Arguments that name someone in the manager's own unit, and someone outside it.
@@ -89,3 +89,14 @@ async def test_console_only_commands_are_unknown_elsewhere(chats):
     for route in [r for r in ROUTES if r.channels is not None]:
         answer = await chats["AD1"].say(f"/{route.name} {OWN}")
         assert answer == t("error.unknown_command", command=route.name)
+
+
+async def test_files_are_fetched_only_for_commands_and_roles_that_take_them(chats):
+    """Router.may_attach: asked before a channel downloads a file sent with a command."""
+    stranger = Chat(chats["NV1"].router, user_id="stranger")
+    for route in commands():
+        assert not await stranger.router.may_attach(stranger.message(f"/{route.name} x"))
+        for code, role in ROLE_OF.items():
+            chat = chats[code]
+            may = await chat.router.may_attach(chat.message(f"/{route.name} x"))
+            assert may == (route.file_from is not None and allowed(route, role)), (route.name, code)
