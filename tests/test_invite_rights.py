@@ -164,3 +164,18 @@ async def test_a_code_is_never_handed_out_in_a_group_chat(org, sessionmaker, clo
 
     assert [reply.text for reply in replies] == [t("invite.private_only")]
     assert await invites_of(sessionmaker, "NV2") == []
+
+
+async def test_a_code_of_unknown_origin_does_not_relink(org, sessionmaker, clock):
+    """Codes issued before the issuer was recorded may come from a manager's /moi."""
+    await linked_chat(org, sessionmaker, clock, "NV1", channel="telegram")
+    relink = await issue_invite(sessionmaker, clock, "NV1")
+    join = await issue_invite(sessionmaker, clock, "NV2")
+    async with sessionmaker() as session, session.begin():
+        await session.execute(update(Invite).values(issued_via="unknown"))
+
+    refused = await Chat(org, user_id="a").say(f"/start {relink}")
+    joined = await Chat(org, user_id="b").say(f"/start {join}")
+
+    assert refused == t("onboarding.code_revoked")
+    assert "Xin chào Nhân Viên Hai" in joined

@@ -20,10 +20,13 @@ def upgrade() -> None:
     """Apply this revision."""
     with op.batch_alter_table("invite", schema=None) as batch_op:
         batch_op.add_column(sa.Column("issued_by_id", sa.Integer(), nullable=True))
-        # Codes issued before this revision came from the CLI or an unrecorded chat user.
         batch_op.add_column(
             sa.Column("issued_via", sa.String(length=16), nullable=False, server_default="cli")
         )
+    # Codes issued before this revision came from the CLI or from an unrecorded /moi: the
+    # app refuses them for someone already linked (they could take over an account).
+    op.execute("UPDATE invite SET issued_via = 'unknown'")
+    with op.batch_alter_table("invite", schema=None) as batch_op:
         batch_op.create_foreign_key(
             batch_op.f("fk_invite_issued_by_id_person"),
             "person",

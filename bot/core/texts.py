@@ -39,8 +39,7 @@ CATALOG: dict[str, str] = {
         "Mã mời này đã hết hạn từ {expired}. Vui lòng xin quản trị viên cấp mã mới."
     ),
     "onboarding.code_revoked": (
-        "Mã mời này không còn hiệu lực vì người tạo mã không còn quyền mời anh/chị. "
-        "Vui lòng xin mã mới từ quản trị viên."
+        "Mã mời này không còn hiệu lực. Vui lòng xin mã mới từ quản trị viên."
     ),
     "onboarding.too_many": (
         "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ hoặc liên hệ quản trị viên."

@@ -32,8 +32,9 @@ ATTEMPT_WINDOW = timedelta(hours=1)
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 13  # 31**13 ≈ 2**64.4: unguessable
 _NOT_CODE = re.compile(r"[\s\-_.]")
-# Invite.issued_via: from chat by a person (/moi), or by the operator on the server (CLI).
-VIA_CHAT, VIA_CLI = "chat", "cli"
+# Invite.issued_via: from chat by a person (/moi), by the operator on the server (CLI), or
+# unknown (issued before the issuer was recorded).
+VIA_CHAT, VIA_CLI, VIA_UNKNOWN = "chat", "cli", "unknown"
 
 
 class InviteRefused(Exception):
@@ -179,8 +180,14 @@ async def _check_still_allowed(session: AsyncSession, invite: Invite) -> None:
     """A chat-issued code works only while its issuer could still issue it.
 
     Between issue and use the person may have been promoted or linked, or the issuer
-    demoted, moved or removed; the code then stops working.
+    demoted, moved or removed; the code then stops working. A code of unknown origin
+    does not re-link.
     """
+    if invite.issued_via == VIA_UNKNOWN:
+        # Maybe a manager's /moi from before the rule: no silent second account with it.
+        if await linked_accounts(session, person_id=invite.person_id):
+            raise InviteRefused(t("onboarding.code_revoked"))
+        return
     if invite.issued_via != VIA_CHAT:
         return
     try:
