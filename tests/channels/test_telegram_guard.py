@@ -150,3 +150,14 @@ async def test_a_signed_malformed_webhook_body_gets_200_and_is_dropped(
 )
 def test_which_commands_name_another_bot(text, ours, elsewhere):
     assert addressed_elsewhere(text, ours) is elsewhere
+
+
+async def test_an_invite_is_not_handed_out_in_a_group(bot):
+    await bot.join(222, "QL1")
+
+    bot.api.push_message(222, "/moi NV2", chat_id=-100555)
+    bot.api.push_message(222, "/moi NV2")
+    await until(lambda: bot.api.texts(-100555) and len(bot.api.texts(222)) >= 2)
+
+    assert bot.api.texts(-100555) == [t("invite.private_only")]
+    assert "Mã mời cho Nhân Viên Hai" in bot.api.texts(222)[-1]

@@ -11,12 +11,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from bot.channels.zalo_bot import to_incoming as zalo_bot_incoming
 from bot.channels.zalo_oa_app import Signature
 from tests.channels.support import free_port, until
 from tests.channels.test_zalo_bot_e2e import TOKEN
 from tests.channels.test_zalo_bot_e2e import start as start_zalo_bot
 from tests.channels.test_zalo_oa_e2e import start as start_zalo_oa
-from tests.fakes.zalo import FakeZaloBot, FakeZaloOa
+from tests.fakes.zalo import FakeZaloBot, FakeZaloOa, text_update
 
 DEEP = 200_000
 NESTED = b"[" * DEEP + b"]" * DEEP
@@ -128,3 +129,12 @@ async def test_zalo_oa_drops_what_cannot_be_an_event_with_200(database_url, tmp_
             assert len(dropped(caplog)) >= len(common_garbage()), dropped(caplog)
         finally:
             await runtime.stop()
+
+
+def test_a_zalo_bot_group_message_is_marked_as_such():
+    private = text_update("u1", "/moi NV2")
+    group = text_update("u1", "/moi NV2")
+    group["result"]["message"]["chat"] = {"id": "g-77", "chat_type": "GROUP"}
+
+    assert zalo_bot_incoming(private).group is False
+    assert zalo_bot_incoming(group).group is True
