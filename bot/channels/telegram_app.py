@@ -146,7 +146,13 @@ class TelegramChannel:
             return None
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = to_incoming(update, self._username())
+        try:
+            incoming = to_incoming(update, self._username())
+        except Exception as exc:  # fields of types python-telegram-bot passed through unchecked
+            log.warning(
+                "telegram: unreadable update %s dropped (%s)", update.update_id, type(exc).__name__
+            )
+            return
         if incoming is None:
             return
         if update.callback_query is not None:

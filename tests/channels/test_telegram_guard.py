@@ -161,3 +161,39 @@ async def test_an_invite_is_not_handed_out_in_a_group(bot):
 
     assert bot.api.texts(-100555) == [t("invite.private_only")]
     assert "Mã mời cho Nhân Viên Hai" in bot.api.texts(222)[-1]
+
+
+async def test_an_update_with_odd_field_types_is_dropped_with_a_warning(
+    database_url, tmp_path, caplog
+):
+    port = free_port()
+    caplog.set_level(logging.WARNING)
+    async with FakeBotApi(TOKEN) as api:
+        runtime = await start_bot(
+            database_url,
+            tmp_path,
+            api,
+            telegram_webhook_url="https://bot.example.org/tg/hook",
+            telegram_webhook_secret=SECRET,
+            webhook_port=port,
+        )
+        try:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            odd = [api.make_message(555, "/help") for _ in range(3)]
+            odd[0]["message"]["text"] = 5
+            odd[1]["message"]["text"] = ["/help"]
+            odd[2]["message"]["caption"], odd[2]["message"]["text"] = {"a": 1}, None
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                answers = [
+                    (await client.post(HOOK, json=update, headers=headers)).status_code
+                    for update in odd
+                ]
+                await client.post(HOOK, json=api.make_message(555, "/start"), headers=headers)
+            await until(lambda: api.texts(555))  # handled in order: the odd ones are done
+
+            assert answers == [200, 200, 200]
+            assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+            dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
+            assert len(dropped) == 3, [r.getMessage() for r in caplog.records]
+        finally:
+            await runtime.stop()
