@@ -208,6 +208,7 @@ class Runtime:
             token=settings.telegram_token.get_secret_value(),
             api_url=settings.telegram_api_url,
             handle=self.app.router.handle,
+            may_attach=self.app.router.may_attach,
             menu=list(command_menu(ROUTES, Role.EMPLOYEE, TELEGRAM)),
             webhook=webhook,
             health=self.healthy,

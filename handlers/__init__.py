@@ -45,7 +45,12 @@ ROUTES: list[Route] = [
     Route(Kind.COMMAND, "nhansu", people.people, min_role=Role.MANAGER, help_key="help.nhansu"),
     Route(Kind.COMMAND, "moi", people.invite, min_role=Role.MANAGER, help_key="help.moi"),
     Route(
-        Kind.COMMAND, "thongbao", broadcast.compose, min_role=Role.MANAGER, help_key="help.thongbao"
+        Kind.COMMAND,
+        "thongbao",
+        broadcast.compose,
+        min_role=Role.MANAGER,
+        help_key="help.thongbao",
+        file_from=broadcast.may_attach,
     ),
     Route(Kind.BUTTON, "bc", broadcast.button, min_role=Role.MANAGER),
     Route(Kind.BUTTON, "rd", broadcast.read),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.core.errors import UserError
 from bot.core.ids import parse_int
 from bot.core.messages import Attachment, Button, Reply
-from bot.core.router import Context
+from bot.core.router import BotConfig, Context
 from bot.core.texts import ROLE_LABELS, t
 from bot.db.models import Broadcast, Person, Role, Unit
 from bot.services import broadcast as service
@@ -24,6 +24,15 @@ def _author(ctx: Context) -> Person:
     assert person is not None
     service.check_author(person, managers_allowed=ctx.config.manager_broadcast)
     return person
+
+
+def may_attach(person: Person, config: BotConfig) -> bool:
+    """May this person's /thongbao carry a file? Asked before the file is downloaded."""
+    try:
+        service.check_author(person, managers_allowed=config.manager_broadcast)
+    except UserError:
+        return False
+    return True
 
 
 async def compose(ctx: Context) -> list[Reply]:

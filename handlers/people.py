@@ -44,20 +44,32 @@ def _missing_line(names: list[str]) -> str:
 
 
 async def invite(ctx: Context) -> list[Reply]:
-    """`/moi CODE`: a one-time invite for someone in the units the sender manages."""
+    """`/moi CODE`: a one-time invite; the invites service decides whom the sender may invite."""
     viewer = _viewer(ctx)
     code = ctx.incoming.args.strip()
     if not code:
         raise UserError(t("invite.usage"))
+    if ctx.incoming.group:
+        # Everyone in a group would see a code that links an account to this person.
+        raise UserError(t("invite.private_only"))
     person = await org.find_person(ctx.session, code=code)
-    if person is None or not org.can_manage(viewer, person.unit):
+    if person is None:
         raise UserError(t("invite.person_unknown", code=code))
     ttl = timedelta(days=ctx.config.invite_ttl_days)
-    secret = await invites.create_invite(ctx.session, person=person, now=ctx.now, ttl=ttl)
+    try:
+        secret = await invites.create_invite(
+            ctx.session, person=person, now=ctx.now, ttl=ttl, issued_by=viewer
+        )
+    except invites.InviteRefused as refused:
+        raise UserError(refused.message) from None
     expires = (ctx.now + ttl).astimezone(ZoneInfo(ctx.config.timezone)).strftime("%d/%m/%Y")
-    text = t("invite.created", name=person.full_name, code=code, invite=secret, expires=expires)
+    lines = [t("invite.created", name=person.full_name, code=code, invite=secret, expires=expires)]
     link = invites.deep_link(ctx.config.bot_username, secret)
-    return [Reply(f"{text}\n{t('invite.link', link=link)}" if link else text)]
+    if link:
+        lines.append(t("invite.link", link=link))
+    if person.accounts:
+        lines.append(t("invite.relink_warning", name=person.full_name))
+    return [Reply("\n".join(lines))]
 
 
 def _viewer(ctx: Context) -> Person:

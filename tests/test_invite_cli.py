@@ -7,9 +7,12 @@ import re
 from datetime import UTC, datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.core.texts import t
+from bot.db.models import Outbox
 from bot.db.session import make_engine, make_sessionmaker
 from tests.conftest import FakeClock
 from tests.harness import ROSTER, Chat, make_router
@@ -26,11 +29,11 @@ def import_roster(database_url, tmp_path):
     assert run(database_url, "org", "import", str(path)).exit_code == 0
 
 
-async def redeem(database_url: str, code: str) -> str:
+async def redeem(database_url: str, code: str, channel: str = "test") -> str:
     engine = make_engine(database_url)
     router = make_router(make_sessionmaker(engine), FakeClock(datetime.now(UTC)))
     try:
-        return await Chat(router).say(f"/start {code}")
+        return await Chat(router, channel=channel).say(f"/start {code}")
     finally:
         await engine.dispose()
 
@@ -67,6 +70,29 @@ def test_bulk_invites_for_a_unit_skip_linked_people(database_url, tmp_path):
     assert rows[0][:5] == ("Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời")
     assert sorted(r[0] for r in rows[1:]) == ["NV1", "QL1"]  # NV2 already joined; Phòng 2 excluded
     assert all(len(r[4]) == 13 for r in rows[1:])
+
+
+def test_a_code_for_a_linked_person_says_so_and_tells_them(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+    first = run(database_url, "invite", "create", "--person", "NV2")
+    asyncio.run(redeem(database_url, re.search(r"\(NV2\): (\w{13})", first.output)[1], "telegram"))
+
+    again = run(database_url, "invite", "create", "--person", "NV2")
+
+    assert again.exit_code == 0, again.output
+    assert t("invite.relink_warning", name="Nhân Viên Hai") in " ".join(again.output.split())
+    notice = t("invite.relink_notice", issuer=t("invite.issuer_server"))
+    assert asyncio.run(outbox_texts(database_url)) == [notice]
+
+
+async def outbox_texts(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            rows = await session.execute(select(Outbox).order_by(Outbox.id))
+            return [row.payload["text"] for row in rows.scalars()]
+    finally:
+        await engine.dispose()
 
 
 def test_invite_errors_name_the_problem(database_url, tmp_path):

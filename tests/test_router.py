@@ -41,7 +41,10 @@ async def test_manager_sees_only_own_units(sessionmaker, clock, tmp_path):
     assert "Nhân Viên Ba" not in answer  # Phòng 2 is not QL1's
     assert "/nhansu" in await manager.say("/help")
     assert await manager.say("/moi NV3") == t("invite.person_unknown", code="NV3")
-    assert "Mã mời cho Nhân Viên Một" in await manager.say("/moi NV1")
+    assert "Mã mời cho Nhân Viên Hai" in await manager.say("/moi NV2")
+    # NV1 has joined: re-linking them is an admin's call.
+    linked = t("invite.already_linked", name="Nhân Viên Một", code="NV1")
+    assert await manager.say("/moi NV1") == linked
 
 
 async def test_admin_sees_the_whole_organisation(sessionmaker, clock, tmp_path):

@@ -29,7 +29,15 @@ from bot.channels.delivery import (
     TemporaryFailure,
 )
 from bot.channels.text import split_text
-from bot.core.messages import Attachment, Incoming, Kind, Quiz, Reply, split_command
+from bot.core.messages import (
+    Attachment,
+    Incoming,
+    Kind,
+    Quiz,
+    Reply,
+    addressed_elsewhere,
+    split_command,
+)
 
 # Opt in to PTB's future behaviour (retry_after as timedelta) and silence its deprecation.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -41,8 +49,11 @@ EXPLANATION_LIMIT = 200
 CAPTION_LIMIT = 1024
 
 
-def to_incoming(update: Update) -> Incoming | None:
-    """The neutral event for an update, or None for kinds the bot ignores."""
+def to_incoming(update: Update, bot_username: str | None = None) -> Incoming | None:
+    """The neutral event for an update, or None for kinds the bot ignores.
+
+    `bot_username` (ours, from getMe) lets a `/cmd@OtherBot` in a group be ignored.
+    """
     base = {"channel": CHANNEL, "event_id": str(update.update_id)}
     if update.callback_query and update.callback_query.from_user:
         query = update.callback_query
@@ -67,6 +78,8 @@ def to_incoming(update: Update) -> Incoming | None:
     if message is None or message.from_user is None:
         return None
     text = message.text or message.caption or ""
+    if addressed_elsewhere(text, bot_username):
+        return None
     command = split_command(text)
     if command:
         return _incoming(
@@ -77,8 +90,16 @@ def to_incoming(update: Update) -> Incoming | None:
             text=text,
             command=command[0],
             args=command[1],
+            group=message.chat.type != "private",
         )
-    return _incoming(base, message.from_user, message.chat.id, Kind.TEXT, text=text)
+    return _incoming(
+        base,
+        message.from_user,
+        message.chat.id,
+        Kind.TEXT,
+        text=text,
+        group=message.chat.type != "private",
+    )
 
 
 def _incoming(base: dict[str, str], user: Any, chat_id: int, kind: Kind, **fields: Any) -> Incoming:

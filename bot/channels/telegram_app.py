@@ -23,6 +23,12 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_UPDATES = ["message", "callback_query", "poll_answer", "my_chat_member"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 Handle = Callable[[Incoming], Awaitable[list[Reply]]]
+MayAttach = Callable[[Incoming], Awaitable[bool]]
+
+
+async def never(_: Incoming) -> bool:
+    """Without a gate no attachment is downloaded."""
+    return False
 
 
 def file_url(api_url: str) -> str:
@@ -44,6 +50,7 @@ class TelegramChannel:
         webhook: WebhookConfig | None = None,
         health: Health | None = None,
         timeout: float = 10.0,
+        may_attach: MayAttach = never,
     ) -> None:
         builder = (
             Application.builder()
@@ -62,6 +69,7 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self._handle = handle
+        self._may_attach = may_attach
         self._menu = menu
         self._webhook = webhook
         self._health = health or always_ok
@@ -114,23 +122,48 @@ class TelegramChannel:
         )
 
     async def _enqueue_json(self, data: dict[str, Any]) -> None:
-        """Queue for python-telegram-bot; the HTTP answer does not wait for the handler."""
+        """Queue for python-telegram-bot; the HTTP answer does not wait for the handler.
+
+        What cannot be an update is dropped with a warning (the webhook still answers 200,
+        or Telegram would send it again and again).
+        """
+        update_id = data.get("update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            log.warning("telegram: webhook body without an update_id dropped")
+            return
         try:
             update = Update.de_json(data, self.bot)
-        except (KeyError, TypeError, ValueError):
-            log.warning("malformed update ignored")
+        except Exception as exc:  # any shape python-telegram-bot cannot read
+            log.warning("telegram: malformed update %s dropped (%s)", update_id, type(exc).__name__)
             return
         await self.application.update_queue.put(update)
 
+    def _username(self) -> str | None:
+        """Our username from getMe (known once the application is initialized)."""
+        try:
+            return self.bot.username
+        except RuntimeError:
+            return None
+
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = to_incoming(update)
+        try:
+            incoming = to_incoming(update, self._username())
+        except Exception as exc:  # fields of types python-telegram-bot passed through unchecked
+            log.warning(
+                "telegram: unreadable update %s dropped (%s)", update.update_id, type(exc).__name__
+            )
+            return
         if incoming is None:
             return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()  # stops the button's spinner
-        if incoming.command and update.message is not None:
-            attachment = await self._attachment(update.message)
+        message = update.message
+        # A file is fetched only for a linked sender allowed to send one with this command.
+        if incoming.command and message is not None and _has_file(message):
+            attachment = (
+                await self._attachment(message) if await self._may_attach(incoming) else None
+            )
             if attachment is not None:
                 incoming = replace(incoming, attachment=attachment)
         await self._handle(incoming)
@@ -155,3 +188,7 @@ class TelegramChannel:
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed: %r", context.error, exc_info=context.error)
+
+
+def _has_file(message: Message) -> bool:
+    return message.document is not None or bool(message.photo)

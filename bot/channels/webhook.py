@@ -36,6 +36,19 @@ async def always_ok() -> bool:
     return True
 
 
+def parse_body(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object of a webhook body, or None for anything else.
+
+    Malformed or non-UTF-8 JSON, another JSON type, and nesting deep enough to exhaust
+    the parser's recursion (e.g. 200,000 nested arrays) all give None.
+    """
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def webhook_app(
     *, path: str, secret: str, header: str, on_update: OnUpdate, health: Health
 ) -> Starlette:
@@ -46,13 +59,16 @@ def webhook_app(
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook call with a wrong secret from %s", request.client)
             return Response(status_code=403)
+        update = parse_body(await request.body())
+        if update is None:
+            # Authenticated but unusable: a non-2xx answer would only make the platform
+            # send it again and again, so it is acknowledged and dropped.
+            log.warning("webhook %s: body that is not a JSON object dropped", path)
+            return JSONResponse({"ok": True})
         try:
-            update = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
-            return Response(status_code=400)
-        if not isinstance(update, dict):
-            return Response(status_code=400)
-        await on_update(update)
+            await on_update(update)
+        except Exception as exc:  # a shape the channel cannot read: same reasoning
+            log.warning("webhook %s: update dropped (%s)", path, type(exc).__name__)
         return JSONResponse({"ok": True})
 
     async def healthz(_: Request) -> Response:

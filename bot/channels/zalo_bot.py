@@ -121,6 +121,7 @@ def to_incoming(data: dict[str, Any]) -> Incoming | None:
         chat_id=str(chat.get("id") or user_id),
         received_at=datetime.now(UTC),
         display_name=str(sender.get("display_name") or ""),
+        group=str(chat.get("chat_type") or "PRIVATE").upper() != "PRIVATE",
         **fields,
     )
 

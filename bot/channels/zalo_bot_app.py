@@ -74,8 +74,12 @@ class ZaloBotChannel:
         await self.client.aclose()
 
     def accept(self, data: dict[str, Any]) -> None:
-        """Queue one raw update (polled or posted to the webhook)."""
-        incoming = to_incoming(data)
+        """Queue one raw update (polled or posted to the webhook); drop what cannot be one."""
+        try:
+            incoming = to_incoming(data)
+        except Exception as exc:  # a shape the adapter cannot read must not stop polling
+            log.warning("zalo_bot: malformed update dropped (%s)", type(exc).__name__)
+            return
         if incoming is None:
             log.debug("zalo_bot: update ignored")
             return

@@ -40,23 +40,27 @@ def invite_create(
 def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> tuple[str, str] | None:
+    async def work(session: AsyncSession) -> tuple[str, str, bool] | None:
         found = await org.find_person(session, code=code)
         if found is None:
             return None
-        return found.full_name, await invites.create_invite(session, person=found, now=now, ttl=ttl)
+        # The server's operator issues as an admin; a linked person is told (re-link).
+        invite = await invites.create_invite(session, person=found, now=now, ttl=ttl)
+        return found.full_name, invite, bool(found.accounts)
 
     created = in_session(work)
     if created is None:
         err.print(t("cli.person_unknown", code=code), markup=False)
         raise typer.Exit(1)
-    name, invite = created
+    name, invite, relink = created
     expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
     out.print(
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
     )
     link = invites.deep_link(config.telegram_bot_username, invite)
     out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
+    if relink:
+        out.print(t("invite.relink_warning", name=name), markup=False)
 
 
 def _invite_unit(

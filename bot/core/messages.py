@@ -38,6 +38,8 @@ class Incoming:
     option_ids: tuple[int, ...] = ()
     display_name: str = ""
     attachment: Attachment | None = None
+    # Sent in a group chat: replies there are read by everyone in it.
+    group: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,18 @@ def split_command(text: str) -> tuple[str, str] | None:
     if not name or not name.replace("_", "").isalnum():
         return None
     return name, args.strip()
+
+
+def addressed_elsewhere(text: str, bot_username: str | None) -> bool:
+    """Is `/cmd@SomeBot …` meant for another bot (a group with several bots)?
+
+    Usernames compare without case; without our own username nothing can be told apart.
+    """
+    if not bot_username or split_command(text) is None:
+        return False
+    head = text.strip()[1:].split(maxsplit=1)[0]
+    _, at, target = head.partition("@")
+    return bool(at) and target.lower() != bot_username.lstrip("@").lower()
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:

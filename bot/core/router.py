@@ -86,6 +86,9 @@ class Route:
     audience: str = "linked"
     help_key: str | None = None
     channels: frozenset[str] | None = field(default=None)
+    # Who may send a file with this command; None: the command takes no file. Channels
+    # ask (Router.may_attach) before downloading anything, so strangers cost nothing.
+    file_from: Callable[[Person, BotConfig], bool] | None = field(default=None, compare=False)
 
     def admits(self, incoming: Incoming, linked: bool) -> bool:
         """Does this route match the event, the link state and the channel?"""
@@ -159,6 +162,28 @@ class Router:
     def now(self) -> datetime:
         """The router's clock (injected in tests)."""
         return self._clock()
+
+    async def may_attach(self, incoming: Incoming) -> bool:
+        """Is the sender linked, active and allowed to send a file with this command?
+
+        Asked before a channel downloads an attachment; `handle` checks everything again.
+        """
+        route = next((r for r in self.routes if r.admits(incoming, linked=True)), None)
+        if route is None or route.file_from is None:
+            return False
+        try:
+            async with self._serial, self._sessionmaker() as session:
+                account = await _find_account(session, incoming)
+        except Exception:
+            log.exception("could not check the sender of %s", incoming.event_id)
+            return False
+        person = account.person if account else None
+        return (
+            person is not None
+            and person.active
+            and person.role.rank >= route.min_role.rank
+            and route.file_from(person, self.config)
+        )
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one event exactly once; never raises."""

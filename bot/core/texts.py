@@ -38,6 +38,9 @@ CATALOG: dict[str, str] = {
     "onboarding.code_expired": (
         "Mã mời này đã hết hạn từ {expired}. Vui lòng xin quản trị viên cấp mã mới."
     ),
+    "onboarding.code_revoked": (
+        "Mã mời này không còn hiệu lực. Vui lòng xin mã mới từ quản trị viên."
+    ),
     "onboarding.too_many": (
         "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ hoặc liên hệ quản trị viên."
     ),
@@ -64,6 +67,35 @@ CATALOG: dict[str, str] = {
     ),
     "invite.link": "Đường link: {link}",
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
+    "invite.not_allowed": "Anh/chị không có quyền tạo mã mời.",
+    "invite.private_only": (
+        "Vì lý do bảo mật, mã mời chỉ được tạo trong cuộc trò chuyện riêng với bot, "
+        "không trong nhóm."
+    ),
+    "invite.role_above": (
+        "Anh/chị không thể tạo mã mời cho {name} ({code}) vì người này có vai trò cao hơn "
+        "vai trò của anh/chị. Vui lòng liên hệ quản trị viên."
+    ),
+    "invite.already_linked": (
+        "{name} ({code}) đã tham gia bot. Liên kết lại tài khoản (ví dụ khi mất điện thoại) "
+        "chỉ do quản trị viên thực hiện; vui lòng liên hệ quản trị viên."
+    ),
+    "invite.relink_warning": (
+        "Lưu ý: {name} đã tham gia bot. Mã này sẽ liên kết thêm một tài khoản với người này; "
+        "người này được thông báo trên các kênh đang dùng."
+    ),
+    "invite.relink_notice": (
+        "Thông báo bảo mật: {issuer} vừa tạo mã mời để liên kết thêm một tài khoản với hồ sơ "
+        "của anh/chị trên bot. Nếu anh/chị không đề nghị việc này, vui lòng báo ngay cho "
+        "quản trị viên."
+    ),
+    "invite.relinked_notice": (
+        "Thông báo bảo mật: một tài khoản {channel} mới vừa được liên kết với hồ sơ của "
+        "anh/chị lúc {time}. Nếu không phải anh/chị thực hiện, vui lòng báo ngay cho "
+        "quản trị viên."
+    ),
+    "invite.issuer_person": "{name} ({code})",
+    "invite.issuer_server": "Quản trị viên hệ thống",
     "help.quiz": "làm một câu hỏi về luật giao thông",
     "help.diem": "xem điểm câu đố và thứ hạng của bạn trong đơn vị",
     "help.bangxephang": "bảng xếp hạng thi đua giữa các đơn vị và trong đơn vị bạn",

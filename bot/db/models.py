@@ -113,8 +113,12 @@ class Invite(Base):
     used_by_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("channel_account.id", ondelete="SET NULL")
     )
+    # Who issued the code: a person in chat (/moi), or None with issued_via "cli" (the server).
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    issued_via: Mapped[str] = mapped_column(String(16), default="cli", server_default="cli")
 
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    issued_by: Mapped[Person | None] = relationship(foreign_keys=[issued_by_id])
 
 
 class ProcessedEvent(Base):

@@ -18,7 +18,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 J = dict[str, Any]  # a JSON object
@@ -100,6 +100,8 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.migrated: dict[int | str, int] = {}  # old chat id -> new chat id
         self.users: dict[int, str] = {}  # first names by user id
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile + /file/
+        self.downloads: list[str] = []  # file_ids whose content was fetched
         self._forced: deque[tuple[int, int]] = deque()  # (http status, retry_after)
         self._global_hits, self._group_hits = deque(), defaultdict(deque)  # send times
         self._buckets: dict[Any, tuple[float, float]] = {}  # chat -> (tokens, at)
@@ -110,7 +112,12 @@ class FakeBotApi:
         self._server, self._task = None, None  # uvicorn.Server and its asyncio.Task
 
     async def __aenter__(self) -> "FakeBotApi":
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._handle, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._handle, methods=["POST"]),
+                Route("/file/bot{token}/{path:path}", self._download, methods=["GET"]),
+            ]
+        )
         self._server = uvicorn.Server(uvicorn.Config(app, "127.0.0.1", 0, log_config=None))
         self._server.capture_signals = contextlib.nullcontext  # keep pytest's signal handlers
         self._task = asyncio.create_task(self._server.serve())
@@ -184,6 +191,22 @@ class FakeBotApi:
         if text.startswith("/"):
             length = len(text.split()[0].encode("utf-16-le")) // 2
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.push(queue=queue, message=message)
+
+    def push_document(self, user_id: int, caption: str, data: bytes, *,
+                      filename: str = "tep.pdf", chat_id: int | None = None,
+                      queue: bool = True) -> J:  # fmt: skip
+        """A document message with a caption (a bot_command entity if it starts with '/')."""
+        sender, chat = self._user(user_id), self._chat(chat_id or user_id)
+        file_id = f"DOC{next(self._ids)}"
+        self.files[file_id] = data
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": filename}
+        document["file_size"] = len(data)
+        message = {"message_id": next(self._message_ids), "date": int(time.time())}
+        message |= {"chat": chat, "from": sender, "caption": caption, "document": document}
+        if caption.startswith("/"):
+            length = len(caption.split()[0].encode("utf-16-le")) // 2
+            message["caption_entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.push(queue=queue, message=message)
 
     def push_callback(self, user_id: int, data: str, message_id: int, queue: bool = True) -> J:
@@ -362,6 +385,25 @@ class FakeBotApi:
         info |= {"file_name": name} if field == "document" else {"width": 1280, "height": 720}
         content[field] = [info] if field == "photo" else info
         return self._send(method, params, **content)
+
+    async def _m_getfile(self, method: str, params: J) -> J:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise ApiError("Bad Request: invalid file_id")
+        info = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[file_id]),
+        }
+        return info | {"file_path": f"documents/{file_id}"}
+
+    async def _download(self, request: Request) -> Response:
+        """GET /file/bot<token>/<file_path>: the content of a file getFile returned."""
+        file_id = request.path_params["path"].rpartition("/")[2]
+        if request.path_params["token"] != self.token or file_id not in self.files:
+            return Response(status_code=404)
+        self.downloads.append(file_id)
+        return Response(self.files[file_id], media_type="application/octet-stream")
 
     async def _m_answercallbackquery(self, method: str, params: J) -> bool:
         self.sent.append(Sent(method, None, params, time.monotonic()))
