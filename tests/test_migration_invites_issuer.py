@@ -1,4 +1,4 @@
-"""Revision 0009 (invite issuer): codes issued before it are marked of unknown origin."""
+"""Revision 0011 (invite issuer): codes issued before it are marked of unknown origin."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ async def _run(url: str, *statements: str) -> list[tuple]:
 
 
 def test_invites_from_before_the_revision_are_of_unknown_origin(empty_url):
-    upgrade_database(empty_url, "0008")
+    upgrade_database(empty_url, "0010")
     asyncio.run(
         _run(
             empty_url,
