@@ -286,7 +286,10 @@ CATALOG: dict[str, str] = {
     ),
     "cli.export_done": "Đã xuất dữ liệu ra {path}.",
     "cli.forget_done": "Đã xóa {code} và {count} bản ghi liên quan.",
-    "cli.bad_role": "Vai trò {value!r} không hợp lệ (employee, manager, admin).",
+    "cli.bad_role": (
+        "Vai trò {value!r} không hợp lệ (nhân viên, quản lý, quản trị viên; "
+        "hoặc employee, manager, admin)."
+    ),
     "cli.file_unreadable": "Không đọc được tệp {path}: {reason}",
     "cli.broadcast_need_text": "Cần --text-file TỆP chứa nội dung thông báo.",
     "cli.broadcast_sending": "Đang gửi thông báo số {id}",
@@ -306,6 +309,13 @@ CATALOG: dict[str, str] = {
     "cli.roster_done": (
         "{mode}: thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, đơn vị mới {units}."
     ),
+    "cli.roster_issue": "  - {file}, {issue}",
+    "cli.roster_more": "  … và {count} lỗi khác.",
+    "cli.roster_new_units": "Đơn vị mới ({count}): {units}",
+    "cli.roster_deactivated": (
+        "Đánh dấu nghỉ {count} người có trong hệ thống (cùng đơn vị cấp cao nhất) "
+        "nhưng không có trong tệp; dữ liệu của họ được giữ nguyên."
+    ),
     "cli.roster_mode_dry": "Chạy thử (không ghi gì)",
     "cli.roster_mode_real": "Đã nhập",
     "cli.org_empty": "Chưa có đơn vị nào. Hãy nhập danh sách: atgt org import TỆP.",
@@ -313,6 +323,7 @@ CATALOG: dict[str, str] = {
     "cli.people": "{count} người",
     "cli.person_unknown": "Không có nhân viên mã {code}.",
     "cli.unit_unknown": "Không có đơn vị {path}.",
+    "cli.unit_unknown_suggest": "Không có đơn vị {path}. Có phải «{suggestion}»?",
     "cli.invite_one": "Mã mời cho {name} ({code}): {invite}\nHết hạn: {expires}",
     "cli.invite_link": "Đường link Telegram: {link}",
     "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",
