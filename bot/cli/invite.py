@@ -65,10 +65,8 @@ def _invite_unit(
     now = datetime.now(UTC)
     expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
 
-    async def work(session: AsyncSession) -> list[list[str]] | None:
-        found = await org.find_unit(session, path=path)
-        if found is None:
-            return None
+    async def work(session: AsyncSession) -> list[list[str]]:
+        found = await org.require_unit(session, path=path)
         rows = []
         for person in await org.people_in(session, unit=found):
             if person.accounts and not include_linked:
@@ -89,9 +87,6 @@ def _invite_unit(
         return rows
 
     rows = in_session(work)
-    if rows is None:
-        err.print(t("cli.unit_unknown", path=path), markup=False)
-        raise typer.Exit(1)
     header = ["Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời", "Đường link", "Hết hạn"]
     write_xlsx(xlsx, title="Mã mời", header=header, rows=rows)
     out.print(t("cli.invite_bulk", count=len(rows), path=path, out=xlsx), markup=False)
