@@ -157,14 +157,19 @@ def test_cli_takes_the_sheet_option(database_url, tmp_path):
 
 
 def _forge_dimension(path: Path, ref: str) -> Path:
-    """Rewrite the sheet's <dimension> tag, as a hostile or broken file may."""
+    """Rewrite the sheet's <dimension> tag and add an empty cell at its far corner, as a
+    hostile (or carelessly formatted) file may."""
+    corner = ref.split(":")[1]
+    last_row = re.sub(r"[A-Z]", "", corner)
     forged = path.with_name("forged-" + path.name)
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(forged, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
-                assert f'ref="{ref}"'.encode() in data
+                far = f'<row r="{last_row}"><c r="{corner}" s="0"/></row></sheetData>'
+                data = data.replace(b"</sheetData>", far.encode())
+                assert f'ref="{ref}"'.encode() in data and corner.encode() in data
             target.writestr(item, data)
     return forged
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from bot.services.vntext import fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
 MAX_COLUMNS = 40  # a roster has a handful of columns; wider sheets are read this far
 MAX_ROWS = 20_000  # sheet rows with content (people plus title, header and footer)
@@ -123,14 +123,15 @@ def _xlsx_table(path: Path, sheet: str | None) -> Table:
     try:
         names = workbook.sheetnames
         candidates = [_pick_sheet(names, sheet)] if sheet is not None else names
-        for name in candidates:
-            worksheet = workbook[name]
-            if sheet is None and len(candidates) > 1 and not _has_header(worksheet):
-                continue
-            rows = _non_empty(_sheet_rows(worksheet))
-            _fill_merged(rows, _merged_ranges(path, worksheet))
-            return Table(name, rows)
-        return Table(names[0], _non_empty(_sheet_rows(workbook[names[0]])))
+        with zipfile.ZipFile(path) as archive:
+            chosen = candidates[0]
+            if len(candidates) > 1:
+                found = (n for n in candidates if _has_header(archive, workbook[n]))
+                chosen = next(found, chosen)
+            reader = SheetReader(archive, workbook[chosen])
+            rows = _non_empty(reader.rows())
+        _fill_merged(rows, reader.merges)
+        return Table(chosen, rows)
     finally:
         workbook.close()
 
@@ -164,38 +165,88 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _sheet_rows(worksheet) -> Iterator[Row]:
-    """Rows up to MAX_COLUMNS wide, whatever size the sheet claims in its dimension tag."""
-    worksheet.reset_dimensions()
-    rows = worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    for number, values in enumerate(rows, start=1):
-        yield number, list(values)
-
-
-def _has_header(worksheet) -> bool:
+def _has_header(archive: zipfile.ZipFile, worksheet) -> bool:
     """Whether a roster header appears near the top of this sheet (for picking the sheet)."""
     from bot.services.roster import find_header  # the header rules live with the columns
 
     head = []
-    for row in _sheet_rows(worksheet):
+    for row in SheetReader(archive, worksheet).rows():
         if row[0] > HEADER_SCAN_ROWS:
             break
         head.append(row)
     return find_header(head) is not None
 
 
-def _merged_ranges(path: Path, worksheet) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of each merged range, read straight from the XML."""
-    ranges = []
-    with zipfile.ZipFile(path) as archive, archive.open(worksheet._worksheet_path) as source:
-        for _, element in iterparse(source):
-            if element.tag.endswith("}mergeCell"):
-                if len(ranges) >= MAX_MERGES:
-                    raise TableError(f"tệp có quá {MAX_MERGES} vùng ô gộp")
-                with contextlib.suppress(TypeError, ValueError):  # a bad range is not filled
-                    ranges.append(range_boundaries(element.get("ref", "")))
-            element.clear()
-    return [r for r in ranges if None not in r]
+class SheetReader:
+    """Stream a worksheet's XML: only rows that exist (the dimension tag is never trusted),
+    only the first MAX_COLUMNS columns, and the merged ranges, each element freed once read."""
+
+    def __init__(self, archive: zipfile.ZipFile, worksheet) -> None:
+        self._archive = archive
+        self._path = worksheet._worksheet_path  # openpyxl keeps the part name private
+        self._strings = worksheet._shared_strings
+        self.merges: list[tuple[int, int, int, int]] = []
+
+    def rows(self) -> Iterator[Row]:
+        number = 0
+        with self._archive.open(self._path) as source:
+            parents: list = []
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if tag in ("sheetData", "mergeCells"):
+                        parents.append(element)
+                    continue
+                if tag == "row":
+                    number = _int(element.get("r"), number + 1)
+                    yield number, self._values(element)
+                    (parents[-1] if parents else element).clear()  # free finished rows
+                elif tag == "mergeCell":
+                    self._merge(element.get("ref", ""))
+                    (parents[-1] if parents else element).clear()
+
+    def _merge(self, ref: str) -> None:
+        if len(self.merges) >= MAX_MERGES:
+            raise TableError(f"tệp có quá {MAX_MERGES} vùng ô gộp")
+        with contextlib.suppress(TypeError, ValueError):  # a bad range is only not filled
+            bounds = range_boundaries(ref)
+            if None not in bounds:
+                self.merges.append(bounds)
+
+    def _values(self, row) -> list[object]:
+        values: list[object] = [None] * MAX_COLUMNS
+        column = 0
+        for cell in row:
+            if not cell.tag.endswith("}c"):
+                continue
+            ref = cell.get("r")
+            column = column_index_from_string(ref.rstrip("0123456789")) if ref else column + 1
+            if column <= MAX_COLUMNS:
+                values[column - 1] = self._value(cell)
+        return values
+
+    def _value(self, cell) -> object:
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            return "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
+        raw = next((v.text for v in cell if v.tag.endswith("}v")), None)
+        if raw is None:
+            return None
+        if kind == "s":
+            index = _int(raw, -1)
+            return str(self._strings[index]) if 0 <= index < len(self._strings) else None
+        if kind == "n":
+            with contextlib.suppress(ValueError):
+                number = float(raw)
+                return int(number) if number.is_integer() and abs(number) < 1e15 else number
+        return raw
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
 
 
 def _fill_merged(rows: list[Row], ranges: list[tuple[int, int, int, int]]) -> None:
