@@ -312,3 +312,24 @@ def test_slash_in_a_level_column_is_refused_and_a_path_column_reports_new_units(
         refused.value.issues[0]
     )
     assert "Đơn vị mới (3): Sở A, Sở A/Phòng TC, Sở A/Phòng TC/Tổ 1" in result.output
+
+
+def test_people_are_never_dropped_unseen_around_a_footer(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Mã NV", "Họ và tên", "Chức vụ", "Đơn vị"])
+    sheet.append([1, "A1", "Nguyễn Văn A", "Chuyên viên", "Sở A"])
+    sheet.append([2, None, "Trần Văn B", "Giám đốc", "Sở A"])  # a job title is not a footer
+    sheet.append([None, None, None, "NGƯỜI LẬP BIỂU"])
+    sheet.append([None, None, "Lê Thị Lập"])
+    sheet.append([3, "A3", "Phạm Văn C", "Chuyên viên", "Sở A"])  # typed below the signature
+    path = tmp_path / "footer.xlsx"
+    workbook.save(path)
+
+    with pytest.raises(RosterError) as refused:
+        read_roster(path)
+
+    assert [str(issue) for issue in refused.value.issues] == [
+        "dòng 6: dòng này nằm sau phần chân trang (dòng 4); hãy xóa chân trang",
+        "dòng 3, cột 'Mã NV': thiếu mã nhân viên",
+    ]

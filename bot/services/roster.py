@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -159,7 +159,8 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
     if issues:
         raise RosterError(path, issues)
     parsed: list[RosterRow] = []
-    for row_number, cells in _body(table.rows, number, mapping):
+    body, issues = _body(table.rows, number, mapping)
+    for row_number, cells in body:
         row, row_issues = _parse_row(row_number, cells)
         issues += row_issues
         if row:
@@ -199,27 +200,38 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
 
 def _body(
     rows: list[tuple[int, list[object]]], header: int, mapping: dict[str, list[int]]
-) -> Iterator[tuple[int, dict[str, object]]]:
-    """Data rows below the header up to a footer (signature block, totals, place and date)."""
+) -> tuple[list[tuple[int, dict[str, list[str]]]], list[RosterIssue]]:
+    """Data rows below the header, up to a footer (signature block, totals, place and date).
+
+    A person's row after the footer is refused rather than dropped unseen.
+    """
+    body: list[tuple[int, dict[str, list[str]]]] = []
+    issues: list[RosterIssue] = []
+    footer = None
     for number, cells in rows:
         if number <= header:
             continue
         values = {f: [_cell(cells, i) for i in idx] for f, idx in mapping.items()}
-        if not values["code"][0] and not values["name"][0]:
-            if _is_footer(cells):
-                return
-            continue  # a blank or section row carries nobody
-        if not values["code"][0] and _is_footer(cells):
-            return
-        yield number, values
+        code, name = values["code"][0], values["name"][0]
+        if footer is not None:
+            if CODE_PATTERN.match(code) and name:
+                reason = f"dòng này nằm sau phần chân trang (dòng {footer}); hãy xóa chân trang"
+                issues.append(RosterIssue(number, None, reason))
+            continue
+        unlike_person = not CODE_PATTERN.match(code) and (not name or _footer_like(name))
+        if unlike_person and any(_footer_like(_text(cell)) for cell in cells):
+            footer = number
+            continue
+        if code or name:
+            body.append((number, values))  # blank and section rows carry nobody
+    return body, issues
 
 
-def _is_footer(cells: list[object]) -> bool:
-    for cell in cells:
-        key = _header_key(_text(cell))
-        if key and (any(word in key for word in FOOTER_WORDS) or FOOTER_DATE.search(key)):
-            return True
-    return False
+def _footer_like(text: str) -> bool:
+    key = _header_key(text)
+    return bool(key) and (
+        any(word in key for word in FOOTER_WORDS) or bool(FOOTER_DATE.search(key))
+    )
 
 
 def _cell(cells: list[object], index: int) -> str:
