@@ -308,7 +308,7 @@ def test_slash_in_a_level_column_is_refused_and_a_path_column_reports_new_units(
 
     result = run(database_url, "org", "import", "--dry-run", str(path))
 
-    assert "dòng 2, cột 'Đơn vị': tên đơn vị 'Phòng TC/HC' có dấu “/”" in str(
+    assert "dòng 2, cột 'Phòng': tên đơn vị 'Phòng TC/HC' có dấu “/”" in str(
         refused.value.issues[0]
     )
     assert "Đơn vị mới (3): Sở A, Sở A/Phòng TC, Sở A/Phòng TC/Tổ 1" in result.output
@@ -333,3 +333,27 @@ def test_people_are_never_dropped_unseen_around_a_footer(tmp_path):
         "dòng 6: dòng này nằm sau phần chân trang (dòng 4); hãy xóa chân trang",
         "dòng 3, cột 'Mã NV': thiếu mã nhân viên",
     ]
+
+
+def test_messages_name_the_columns_as_the_file_titles_them(tmp_path):
+    header = ["STT", "Mã nhân viên", "Họ và tên", "Chức vụ", "Đơn vị", "Phòng/Ban", "Điện thoại"]
+    path = _one_row(tmp_path, 1, "A1", "", "", "Sở A", "Phòng 1", "12ab", header=header)
+
+    with pytest.raises(RosterError) as refused:
+        read_roster(path)
+
+    assert [str(issue) for issue in refused.value.issues] == [
+        "dòng 2, cột 'Họ và tên': thiếu họ tên",
+        "dòng 2, cột 'Điện thoại': số điện thoại '12ab' không hợp lệ",
+    ]
+
+
+def test_an_oversized_csv_field_is_refused_in_one_short_line(database_url, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text('Mã NV,Họ tên,Đơn vị\nA1,"' + "x" * 300_000 + '",Sở A\n', encoding="utf-8")
+
+    result = run(database_url, "org", "import", str(path))
+
+    assert result.exit_code == 1
+    assert "long.csv, dòng 2: ô quá dài hoặc hỏng" in result.output
+    assert max(len(line) for line in result.output.splitlines()) < 300

@@ -143,7 +143,7 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
         reason = "không đọc được tệp: không mở được (quyền truy cập hoặc đường dẫn)"
         raise RosterError(path, [RosterIssue(None, None, reason)]) from None
     except Exception:  # any parser failure on a user file is a clean rejection
-        reason = "không đọc được tệp: tệp hỏng hoặc không đúng định dạng .xlsx"
+        reason = "không đọc được tệp: tệp hỏng hoặc không đúng định dạng"
         raise RosterError(path, [RosterIssue(None, None, reason)]) from None
     header = find_header(table.rows)
     if header is None:
@@ -153,6 +153,7 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
         )
         raise RosterError(path, [RosterIssue(None, None, reason)])
     number, mapping = header
+    titles = _titles(table.rows, number, mapping)
     issues = [
         RosterIssue(number, COLUMNS[f], "thiếu cột bắt buộc") for f in REQUIRED if f not in mapping
     ]
@@ -161,11 +162,11 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
     parsed: list[RosterRow] = []
     body, issues = _body(table.rows, number, mapping)
     for row_number, cells in body:
-        row, row_issues = _parse_row(row_number, cells)
+        row, row_issues = _parse_row(row_number, cells, titles)
         issues += row_issues
         if row:
             parsed.append(row)
-    issues += _duplicates(parsed)
+    issues += _duplicates(parsed, titles["code"][0])
     if issues:
         raise RosterError(path, issues)
     return parsed
@@ -260,14 +261,24 @@ def _hidden(text: str) -> str | None:
     return None
 
 
+def _titles(
+    rows: list[tuple[int, list[object]]], header: int, mapping: dict[str, list[int]]
+) -> dict[str, list[str]]:
+    """Each field's columns as the file titles them, so messages name what the user sees."""
+    cells = next(cells for number, cells in rows if number == header)
+    return {f: [_cell(cells, i) for i in idx] for f, idx in mapping.items()}
+
+
 def _parse_row(
-    number: int, cells: dict[str, list[str]]
+    number: int, cells: dict[str, list[str]], titles: dict[str, list[str]]
 ) -> tuple[RosterRow | None, list[RosterIssue]]:
     """Validate one row; collect every problem in it."""
     issues: list[RosterIssue] = []
 
-    def bad(field: str, reason: str) -> None:
-        issues.append(RosterIssue(number, COLUMNS[field], reason))
+    def bad(field: str, reason: str, level: int | None = None) -> None:
+        names = titles.get(field, [COLUMNS[field]])
+        column = names[level] if level is not None else ", ".join(names)
+        issues.append(RosterIssue(number, column, reason))
 
     for field, values in cells.items():
         hidden = next((h for h in map(_hidden, values) if h), None)
@@ -298,7 +309,7 @@ def _parse_row(
     return RosterRow(number, code, name, unit, role, phone), issues
 
 
-def _unit_path(levels: list[str], bad: Callable[[str, str], None]) -> str | None:
+def _unit_path(levels: list[str], bad: Callable[..., None]) -> str | None:
     """One unit column holds a path ("Sở A/Phòng B"); several columns hold one level each."""
     if len(levels) == 1:
         if not levels[0]:
@@ -308,10 +319,10 @@ def _unit_path(levels: list[str], bad: Callable[[str, str], None]) -> str | None
         except UnitPathError:
             return bad("unit", f"đường dẫn đơn vị {_clip(levels[0])} có đoạn trống")
     else:
-        slashed = next((level for level in levels if SEPARATOR in level), None)
+        slashed = next((i for i, level in enumerate(levels) if SEPARATOR in level), None)
         if slashed is not None:
-            reason = f"tên đơn vị {_clip(slashed)} có dấu “/” (tệp đã chia cấp đơn vị theo cột)"
-            return bad("unit", reason)
+            reason = "có dấu “/” (tệp đã chia cấp đơn vị theo cột)"
+            return bad("unit", f"tên đơn vị {_clip(levels[slashed])} {reason}", slashed)
         parts = list(levels)
         while parts and not parts[-1]:
             parts.pop()  # a person directly in the upper unit leaves the lower column empty
@@ -341,7 +352,7 @@ def _role(text: str) -> Role | None:
     return next((role for role, names in ROLE_ALIASES.items() if folded in names), None)
 
 
-def _duplicates(rows: list[RosterRow]) -> list[RosterIssue]:
+def _duplicates(rows: list[RosterRow], title: str) -> list[RosterIssue]:
     """Each employee code must appear once in the file (codes ignore case)."""
     first: dict[str, int] = {}
     issues = []
@@ -349,7 +360,7 @@ def _duplicates(rows: list[RosterRow]) -> list[RosterIssue]:
         key = row.code.upper()
         if key in first:
             reason = f"mã {_clip(row.code)} trùng với dòng {first[key]}"
-            issues.append(RosterIssue(row.row, COLUMNS["code"], reason))
+            issues.append(RosterIssue(row.row, title, reason))
         else:
             first[key] = row.row
     return issues

@@ -89,8 +89,12 @@ def _text_rows(data: bytes) -> Iterator[Row]:
     lines = text.splitlines()
     delimiter = _delimiter(lines[:20])
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"')
-    for number, values in enumerate(reader, start=1):
-        yield number, list(values[:MAX_COLUMNS])
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            yield number, list(values[:MAX_COLUMNS])
+    except csv.Error:  # a field over the csv module's size limit, or a stray NUL
+        raise TableError(f"dòng {number + 1}: ô quá dài hoặc hỏng, không đọc được") from None
 
 
 def _decode(data: bytes) -> str:
