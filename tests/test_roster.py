@@ -138,7 +138,7 @@ def test_missing_header_and_unreadable_files_are_rejected(database_url, tmp_path
 
     assert "dòng 1, cột 'Mã NV': thiếu cột bắt buộc" in missing.output
     assert "không đọc được tệp" in broken.output
-    assert "chỉ nhận tệp .xlsx hoặc .csv" in unsupported.output
+    assert "chỉ nhận tệp .xlsx, .csv hoặc .txt" in unsupported.output
     assert "không đọc được tệp" in absent.output
     assert {r.exit_code for r in (missing, broken, unsupported, absent)} == {1}
     assert snapshot(database_url) == []

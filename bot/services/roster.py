@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.texts import t
 from bot.db.models import Person, Role, Unit
 from bot.services.org import SEPARATOR, UnitPathError, ensure_unit, split_path
 from bot.services.roster_file import HEADER_SCAN_ROWS, TableError, read_table
@@ -89,8 +90,8 @@ class RosterIssue:
         where = ", ".join(
             part
             for part in (
-                f"dòng {self.row}" if self.row else "",
-                f"cột {self.column!r}" if self.column else "",
+                t("roster.where_row", row=self.row) if self.row else "",
+                t("roster.where_column", column=self.column) if self.column else "",
             )
             if part
         )
@@ -137,25 +138,25 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
     except TableError as exc:
         raise RosterError(path, [RosterIssue(None, None, str(exc))]) from None
     except FileNotFoundError:
-        reason = "không đọc được tệp: không có tệp này"
+        reason = t("roster.no_file")
         raise RosterError(path, [RosterIssue(None, None, reason)]) from None
     except OSError:
-        reason = "không đọc được tệp: không mở được (quyền truy cập hoặc đường dẫn)"
+        reason = t("roster.cannot_open")
         raise RosterError(path, [RosterIssue(None, None, reason)]) from None
     except Exception:  # any parser failure on a user file is a clean rejection
-        reason = "không đọc được tệp: tệp hỏng hoặc không đúng định dạng"
+        reason = t("roster.broken")
         raise RosterError(path, [RosterIssue(None, None, reason)]) from None
     header = find_header(table.rows)
     if header is None:
-        reason = (
-            f"không tìm thấy dòng tiêu đề (cần các cột {', '.join(COLUMNS[f] for f in REQUIRED)})"
-            f" trong {HEADER_SCAN_ROWS} dòng đầu"
-        )
+        columns = ", ".join(COLUMNS[f] for f in REQUIRED)
+        reason = t("roster.no_header", columns=columns, rows=HEADER_SCAN_ROWS)
         raise RosterError(path, [RosterIssue(None, None, reason)])
     number, mapping = header
     titles = _titles(table.rows, number, mapping)
     issues = [
-        RosterIssue(number, COLUMNS[f], "thiếu cột bắt buộc") for f in REQUIRED if f not in mapping
+        RosterIssue(number, COLUMNS[f], t("roster.missing_column"))
+        for f in REQUIRED
+        if f not in mapping
     ]
     if issues:
         raise RosterError(path, issues)
@@ -216,8 +217,7 @@ def _body(
         code, name = values["code"][0], values["name"][0]
         if footer is not None:
             if CODE_PATTERN.match(code) and name:
-                reason = f"dòng này nằm sau phần chân trang (dòng {footer}); hãy xóa chân trang"
-                issues.append(RosterIssue(number, None, reason))
+                issues.append(RosterIssue(number, None, t("roster.after_footer", footer=footer)))
             continue
         unlike_person = not CODE_PATTERN.match(code) and (not name or _footer_like(name))
         if unlike_person and any(_footer_like(_text(cell)) for cell in cells):
@@ -283,27 +283,26 @@ def _parse_row(
     for field, values in cells.items():
         hidden = next((h for h in map(_hidden, values) if h), None)
         if hidden:
-            bad(field, f"có ký tự ẩn hoặc đảo chiều chữ ({hidden}); hãy gõ lại ô này")
+            bad(field, t("roster.hidden_char", char=hidden))
     if issues:
         return None, issues
     code, name = cells["code"][0], cells["name"][0]
     if not code:
-        bad("code", "thiếu mã nhân viên")
+        bad("code", t("roster.no_code"))
     elif not CODE_PATTERN.match(code):
-        reason = "chỉ được gồm chữ, số, dấu chấm, gạch ngang (tối đa 64 ký tự)"
-        bad("code", f"mã {_clip(code)} {reason}")
+        bad("code", t("roster.bad_code", code=_clip(code)))
     if not name:
-        bad("name", "thiếu họ tên")
+        bad("name", t("roster.no_name"))
     elif len(name) > 200:
-        bad("name", f"họ tên dài quá 200 ký tự ({_clip(name)})")
+        bad("name", t("roster.long_name", name=_clip(name)))
     unit = _unit_path(cells["unit"], bad)
     role_text = cells.get("role", [""])[0]
     role = parse_role(role_text)
     if role is None:
-        bad("role", f"vai trò {_clip(role_text)} không hợp lệ (nhân viên, quản lý, quản trị)")
+        bad("role", t("roster.bad_role", role=_clip(role_text)))
     phone = _phone(cells.get("phone", [""])[0])
     if phone and not PHONE_PATTERN.match(phone):
-        bad("phone", f"số điện thoại {_clip(cells['phone'][0])} không hợp lệ")
+        bad("phone", t("roster.bad_phone", phone=_clip(cells["phone"][0])))
     if issues or role is None or unit is None:
         return None, issues
     return RosterRow(number, code, name, unit, role, phone), issues
@@ -313,24 +312,24 @@ def _unit_path(levels: list[str], bad: Callable[..., None]) -> str | None:
     """One unit column holds a path ("Sở A/Phòng B"); several columns hold one level each."""
     if len(levels) == 1:
         if not levels[0]:
-            return bad("unit", "thiếu đơn vị")
+            return bad("unit", t("roster.no_unit"))
         try:
             parts = split_path(levels[0])
         except UnitPathError:
-            return bad("unit", f"đường dẫn đơn vị {_clip(levels[0])} có đoạn trống")
+            return bad("unit", t("roster.empty_segment", path=_clip(levels[0])))
     else:
         slashed = next((i for i, level in enumerate(levels) if SEPARATOR in level), None)
         if slashed is not None:
-            reason = "có dấu “/” (tệp đã chia cấp đơn vị theo cột)"
-            return bad("unit", f"tên đơn vị {_clip(levels[slashed])} {reason}", slashed)
+            reason = t("roster.slash_in_level", name=_clip(levels[slashed]))
+            return bad("unit", reason, slashed)
         parts = list(levels)
         while parts and not parts[-1]:
             parts.pop()  # a person directly in the upper unit leaves the lower column empty
         if not parts or not all(parts):
-            return bad("unit", "thiếu đơn vị")
+            return bad("unit", t("roster.no_unit"))
     path = SEPARATOR.join(parts)
     if any(len(part) > 200 for part in parts) or len(path) > 1000:
-        return bad("unit", f"tên đơn vị dài quá 200 ký tự ({_clip(path)})")
+        return bad("unit", t("roster.long_unit", path=_clip(path)))
     return path
 
 
@@ -359,7 +358,7 @@ def _duplicates(rows: list[RosterRow], title: str) -> list[RosterIssue]:
     for row in rows:
         key = row.code.upper()
         if key in first:
-            reason = f"mã {_clip(row.code)} trùng với dòng {first[key]}"
+            reason = t("roster.duplicate", code=_clip(row.code), row=first[key])
             issues.append(RosterIssue(row.row, title, reason))
         else:
             first[key] = row.row

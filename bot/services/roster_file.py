@@ -19,6 +19,7 @@ from xml.etree.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from bot.core.texts import t
 from bot.services.vntext import fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -50,19 +51,20 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     """The rows of a roster file; `sheet` picks an xlsx sheet by name or 1-based number."""
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | {".xlsx", ".xlsm"}:
-        raise TableError("chỉ nhận tệp .xlsx hoặc .csv (Excel cũ .xls: hãy lưu lại dạng .xlsx)")
+        raise TableError(t("roster.bad_type"))
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise TableError(f"tệp lớn {size // 1024 // 1024} MB, vượt giới hạn {_mb(MAX_FILE_BYTES)}")
+        raise TableError(t("roster.too_large", size=_mb(size), limit=_mb(MAX_FILE_BYTES)))
     if suffix in TEXT_SUFFIXES:
         if sheet is not None:
-            raise TableError("chỉ tệp .xlsx mới có trang tính để chọn (--sheet)")
+            raise TableError(t("roster.sheet_for_xlsx"))
         return Table(None, _non_empty(_text_rows(path.read_bytes())))
     return _xlsx_table(path, sheet)
 
 
 def _mb(size: int) -> str:
-    return f"{size // 1024 // 1024} MB"
+    """Megabytes with a Vietnamese decimal comma: 10,5."""
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0").replace(".", ",")
 
 
 def _non_empty(rows: Iterator[Row]) -> list[Row]:
@@ -71,7 +73,8 @@ def _non_empty(rows: Iterator[Row]) -> list[Row]:
     for number, cells in rows:
         if any(_filled(c) for c in cells):
             if len(kept) >= MAX_ROWS:
-                raise TableError(f"tệp có quá {MAX_ROWS:,} dòng có dữ liệu".replace(",", "."))
+                limit = f"{MAX_ROWS:,}".replace(",", ".")  # Vietnamese thousands separator
+                raise TableError(t("roster.too_many_rows", limit=limit))
             kept.append((number, cells))
     return kept
 
@@ -94,7 +97,7 @@ def _text_rows(data: bytes) -> Iterator[Row]:
         for number, values in enumerate(reader, start=1):
             yield number, list(values[:MAX_COLUMNS])
     except csv.Error:  # a field over the csv module's size limit, or a stray NUL
-        raise TableError(f"dòng {number + 1}: ô quá dài hoặc hỏng, không đọc được") from None
+        raise TableError(t("roster.bad_csv_line", row=number + 1)) from None
 
 
 def _decode(data: bytes) -> str:
@@ -146,12 +149,12 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile:
-        raise TableError("không đọc được tệp: tệp hỏng hoặc không đúng định dạng .xlsx") from None
+        raise TableError(t("roster.broken")) from None
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        raise TableError(f"tệp giải nén vượt giới hạn {_mb(MAX_UNPACKED_BYTES)}")
+        raise TableError(t("roster.unpacked_too_large", limit=_mb(MAX_UNPACKED_BYTES)))
     strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
     if strings > MAX_SHARED_STRINGS_BYTES:
-        raise TableError(f"phần chữ của tệp vượt giới hạn {_mb(MAX_SHARED_STRINGS_BYTES)}")
+        raise TableError(t("roster.strings_too_large", limit=_mb(MAX_SHARED_STRINGS_BYTES)))
 
 
 def _pick_sheet(names: list[str], wanted: str) -> str:
@@ -162,7 +165,7 @@ def _pick_sheet(names: list[str], wanted: str) -> str:
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
         return names[int(wanted) - 1]
     shown = ", ".join(f"«{n}»" for n in names[:10])
-    raise TableError(f"không có trang tính «{_clip(wanted)}»; tệp có: {shown}")
+    raise TableError(t("roster.unknown_sheet", sheet=_clip(wanted), sheets=shown))
 
 
 def _clip(text: str, limit: int = 40) -> str:
@@ -211,7 +214,7 @@ class SheetReader:
 
     def _merge(self, ref: str) -> None:
         if len(self.merges) >= MAX_MERGES:
-            raise TableError(f"tệp có quá {MAX_MERGES} vùng ô gộp")
+            raise TableError(t("roster.too_many_merges", limit=MAX_MERGES))
         with contextlib.suppress(TypeError, ValueError):  # a bad range is only not filled
             bounds = range_boundaries(ref)
             if None not in bounds:
