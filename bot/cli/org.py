@@ -44,8 +44,7 @@ def org_import(
 ) -> None:
     """Nhập danh sách nhân sự (Mã NV, Họ tên, Đơn vị, Vai trò, SĐT).
 
-    Một cột Đơn vị chứa đường dẫn, ví dụ "Sở A/Phòng B"; nếu tệp có nhiều cột đơn vị
-    (Đơn vị, Phòng/Ban) thì mỗi cột là một cấp, từ trái sang phải.
+    Đơn vị: đường dẫn "Sở A/Phòng B", hoặc nhiều cột (Đơn vị, Phòng/Ban), mỗi cột một cấp.
     """
     try:
         rows = roster.read_roster(file, sheet=sheet)
