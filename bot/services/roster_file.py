@@ -128,7 +128,10 @@ def _xlsx_table(path: Path, sheet: str | None) -> Table:
     _check_archive(path)
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        names = workbook.sheetnames
+        # Chart sheets have no cells to read.
+        names = [n for n in workbook.sheetnames if hasattr(workbook[n], "_worksheet_path")]
+        if not names:
+            raise TableError(t("roster.broken"))
         candidates = [_pick_sheet(names, sheet)] if sheet is not None else names
         with zipfile.ZipFile(path) as archive:
             chosen = candidates[0]
