@@ -226,15 +226,24 @@ def test_files_over_the_size_or_row_limits_are_refused(database_url, tmp_path):
     assert snapshot(database_url) == []
 
 
-def test_zip_bomb_xlsx_is_refused_before_unpacking(tmp_path):
+@pytest.mark.parametrize(
+    ("part", "megabytes", "expected"),
+    [
+        ("xl/sharedStrings.xml", 30, "phần sharedStrings.xml của tệp vượt giới hạn 20 MB"),
+        ("xl/styles.xml", 12, "phần styles.xml của tệp vượt giới hạn 10 MB"),
+        ("xl/worksheets/sheet1.xml", 60, "tệp giải nén vượt giới hạn 50 MB"),
+    ],
+)
+def test_zip_bomb_xlsx_is_refused_before_unpacking(tmp_path, part, megabytes, expected):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/sharedStrings.xml", b" " * (30 * 1024 * 1024))
+        archive.writestr(part, b" " * (megabytes * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
 
     with pytest.raises(RosterError) as refused:
         read_roster(path)
 
-    assert "vượt giới hạn" in str(refused.value.issues[0])
+    assert str(refused.value.issues[0]) == expected
 
 
 EXCEL_TEXT = "Mã NV\tHọ tên\tĐơn vị\tSĐT\r\nNV001\tNguyễn Văn Ánh\tSở A/Phòng 1\t912345678\r\n"

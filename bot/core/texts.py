@@ -332,7 +332,7 @@ CATALOG: dict[str, str] = {
     "roster.too_many_rows": "tệp có quá {limit} dòng có dữ liệu",
     "roster.bad_csv_line": "dòng {row}: ô quá dài hoặc hỏng, không đọc được",
     "roster.unpacked_too_large": "tệp giải nén vượt giới hạn {limit} MB",
-    "roster.strings_too_large": "phần chữ của tệp vượt giới hạn {limit} MB",
+    "roster.part_too_large": "phần {part} của tệp vượt giới hạn {limit} MB",
     "roster.unknown_sheet": "không có trang tính «{sheet}»; tệp có: {sheets}",
     "roster.too_many_merges": "tệp có quá {limit} vùng ô gộp",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",

@@ -25,6 +25,7 @@ from bot.services.vntext import fold
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+MAX_PART_BYTES = 10 * 1024 * 1024  # styles, workbook, relationships: small in any real file
 MAX_COLUMNS = 40  # a roster has a handful of columns; wider sheets are read this far
 MAX_ROWS = 20_000  # sheet rows with content (people plus title, header and footer)
 MAX_MERGES = 5_000
@@ -155,9 +156,15 @@ def _check_archive(path: Path) -> None:
         raise TableError(t("roster.broken")) from None
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise TableError(t("roster.unpacked_too_large", limit=_mb(MAX_UNPACKED_BYTES)))
-    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
-    if strings > MAX_SHARED_STRINGS_BYTES:
-        raise TableError(t("roster.strings_too_large", limit=_mb(MAX_SHARED_STRINGS_BYTES)))
+    for info in infos:
+        # openpyxl builds objects from every part but the sheets, which are streamed.
+        name = info.filename.lower()
+        if not name.endswith((".xml", ".rels")) or "/worksheets/" in name:
+            continue
+        limit = MAX_SHARED_STRINGS_BYTES if name.endswith("sharedstrings.xml") else MAX_PART_BYTES
+        if info.file_size > limit:
+            part = _clip(info.filename.rpartition("/")[2])
+            raise TableError(t("roster.part_too_large", part=part, limit=_mb(limit)))
 
 
 def _pick_sheet(names: list[str], wanted: str) -> str:
@@ -167,7 +174,7 @@ def _pick_sheet(names: list[str], wanted: str) -> str:
             return name
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
         return names[int(wanted) - 1]
-    shown = ", ".join(f"«{n}»" for n in names[:10])
+    shown = ", ".join(f"«{_clip(n)}»" for n in names[:10])
     raise TableError(t("roster.unknown_sheet", sheet=_clip(wanted), sheets=shown))
 
 
