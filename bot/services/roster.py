@@ -342,12 +342,8 @@ def _phone(text: str) -> str | None:
 
 
 def parse_role(text: str) -> Role | None:
-    """A role from its Vietnamese name (with or without diacritics) or its English value."""
-    return _role(text)
-
-
-def _role(text: str) -> Role | None:
-    folded = fold(text)
+    """A role from its Vietnamese name (any case, diacritics or punctuation) or English value."""
+    folded = _header_key(text)
     return next((role for role, names in ROLE_ALIASES.items() if folded in names), None)
 
 
