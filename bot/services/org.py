@@ -67,7 +67,8 @@ async def find_unit(session: AsyncSession, *, path: str) -> Unit | None:
     if unit is not None:
         return unit
     key = path_key(exact)
-    loose = [u for u in (await session.execute(select(Unit))).scalars() if path_key(u.path) == key]
+    same_depth = select(Unit).where(Unit.depth == exact.count(SEPARATOR))
+    loose = [u for u in (await session.execute(same_depth)).scalars() if path_key(u.path) == key]
     return loose[0] if len(loose) == 1 else None
 
 
