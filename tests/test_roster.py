@@ -125,18 +125,18 @@ def test_bad_rows_are_rejected_with_row_and_column_and_nothing_written(
 
 
 def test_missing_header_and_unreadable_files_are_rejected(database_url, tmp_path):
-    no_code = write_xlsx(tmp_path / "h.xlsx", [["Một", "Sở A"]], header=["Họ tên", "Đơn vị"])
+    no_unit = write_xlsx(tmp_path / "h.xlsx", [["A1", "Một"]], header=["Mã NV", "Họ tên"])
     garbage = tmp_path / "broken.xlsx"
     garbage.write_bytes(b"PK\x03\x04 not really a zip")
     wrong_type = tmp_path / "ds.pdf"
     wrong_type.write_text("x")
 
-    missing = run(database_url, "org", "import", str(no_code))
+    missing = run(database_url, "org", "import", str(no_unit))
     broken = run(database_url, "org", "import", str(garbage))
     unsupported = run(database_url, "org", "import", str(wrong_type))
     absent = run(database_url, "org", "import", str(tmp_path / "nope.csv"))
 
-    assert "dòng 1, cột 'Mã NV': thiếu cột bắt buộc" in missing.output
+    assert "dòng 1, cột 'Đơn vị': thiếu cột bắt buộc" in missing.output
     assert "không đọc được tệp" in broken.output
     assert "chỉ nhận tệp .xlsx, .csv hoặc .txt" in unsupported.output
     assert "không đọc được tệp" in absent.output

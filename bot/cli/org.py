@@ -20,6 +20,7 @@ org_app = typer.Typer(help="Tổ chức: đơn vị và nhân sự.", no_args_is
 
 MAX_ISSUES_SHOWN = 20
 MAX_UNITS_SHOWN = 10
+MAX_CODES_SHOWN = 50
 
 
 @org_app.command("import")
@@ -48,6 +49,13 @@ def org_import(
     """
     try:
         rows = roster.read_roster(file, sheet=sheet)
+        now = datetime.now(UTC)
+        result = in_session(
+            lambda s: roster.import_roster(
+                s, rows=rows, now=now, deactivate_missing=deactivate_missing
+            ),
+            commit=not dry_run,
+        )
     except roster.RosterError as exc:
         err.print(t("cli.roster_rejected", path=file, count=len(exc.issues)), markup=False)
         for issue in exc.issues[:MAX_ISSUES_SHOWN]:
@@ -55,13 +63,8 @@ def org_import(
         if len(exc.issues) > MAX_ISSUES_SHOWN:
             err.print(t("cli.roster_more", count=len(exc.issues) - MAX_ISSUES_SHOWN), markup=False)
         raise typer.Exit(1) from None
-    now = datetime.now(UTC)
-    result = in_session(
-        lambda s: roster.import_roster(
-            s, rows=rows, now=now, deactivate_missing=deactivate_missing
-        ),
-        commit=not dry_run,
-    )
+    if result.codeless:
+        out.print(t("cli.roster_codeless"), markup=False)
     mode = t("cli.roster_mode_dry" if dry_run else "cli.roster_mode_real")
     out.print(
         t(
@@ -82,6 +85,18 @@ def org_import(
         out.print(t("cli.roster_new_units", count=len(result.new_units), units=units), markup=False)
     if deactivate_missing:
         out.print(t("cli.roster_deactivated", count=result.deactivated), markup=False)
+    _print_new_codes(result.new_codes)
+
+
+def _print_new_codes(codes: list[tuple[str, str, int]]) -> None:
+    """The codes given to newcomers of a file without codes: staff need them for invites."""
+    if not codes:
+        return
+    out.print(t("cli.roster_new_codes", count=len(codes)), markup=False)
+    for code, name, row in codes[:MAX_CODES_SHOWN]:
+        out.print(t("cli.roster_new_code", code=code, name=name, row=row), markup=False)
+    if len(codes) > MAX_CODES_SHOWN:
+        out.print(t("cli.roster_more_codes", count=len(codes) - MAX_CODES_SHOWN), markup=False)
 
 
 @org_app.command("show")

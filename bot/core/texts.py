@@ -63,6 +63,10 @@ CATALOG: dict[str, str] = {
         "Mã mời cho {name} ({code}): {invite}\nHết hạn: {expires}. Mỗi mã chỉ dùng một lần."
     ),
     "invite.link": "Đường link: {link}",
+    "invite.inactive": (
+        "{name} ({code}) đã được đánh dấu nghỉ, không tạo mã mời được; nếu người này vẫn "
+        "công tác, hãy nhập lại danh sách có người này."
+    ),
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
     "help.quiz": "làm một câu hỏi về luật giao thông",
     "help.diem": "xem điểm câu đố và thứ hạng của bạn trong đơn vị",
@@ -326,6 +330,19 @@ CATALOG: dict[str, str] = {
     "roster.slash_in_level": "tên đơn vị {name} có dấu “/” (tệp đã chia cấp đơn vị theo cột)",
     "roster.long_unit": "tên đơn vị dài quá 200 ký tự ({path})",
     "roster.duplicate": "mã {code} trùng với dòng {row}",
+    "roster.same_person": (
+        "{name} trùng họ tên và đơn vị với dòng {row}, thiếu số điện thoại để phân biệt; "
+        "hãy thêm cột Mã NV hoặc số điện thoại"
+    ),
+    "roster.same_row": "{name} trùng họ tên, đơn vị và số điện thoại với dòng {row}",
+    "roster.matches_many": (
+        "{name} trùng họ tên và đơn vị với {count} người đã có (mã {codes}), không rõ là ai; "
+        "hãy thêm cột Mã NV"
+    ),
+    "roster.matches_unclear": (
+        "{name} trùng họ tên và đơn vị với dòng {rows}, không rõ dòng nào là người đã có mã "
+        "{codes}; hãy thêm cột Mã NV"
+    ),
     "roster.bad_type": "chỉ nhận tệp .xlsx, .csv hoặc .txt (Excel cũ .xls: hãy lưu lại dạng .xlsx)",
     "roster.too_large": "tệp lớn {size} MB, vượt giới hạn {limit} MB",
     "roster.sheet_for_xlsx": "chỉ tệp .xlsx mới có trang tính để chọn (--sheet)",
@@ -348,6 +365,15 @@ CATALOG: dict[str, str] = {
     ),
     "cli.roster_mode_dry": "Chạy thử (không ghi gì)",
     "cli.roster_mode_real": "Đã nhập",
+    "cli.roster_codeless": (
+        "Tệp không có cột mã nhân viên: người đã có được nhận ra theo số điện thoại, "
+        "nếu không thì theo họ tên trong đơn vị; người mới được cấp mã."
+    ),
+    "cli.roster_new_codes": "Mã nhân viên mới ({count}):",
+    "cli.roster_new_code": "  {code} — {name} (dòng {row})",
+    "cli.roster_more_codes": (
+        "  … và {count} mã khác (xem bằng atgt invite create --unit … --xlsx)."
+    ),
     "cli.org_empty": "Chưa có đơn vị nào. Hãy nhập danh sách: atgt org import TỆP.",
     "cli.org_root": "Tổ chức",
     "cli.people": "{count} người",

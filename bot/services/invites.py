@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.core.errors import UserError
 from bot.core.texts import t
 from bot.db.models import ChannelAccount, Invite, InviteAttempt, Person
 from bot.services.org import link_account
@@ -63,6 +64,8 @@ async def create_invite(
     session: AsyncSession, *, person: Person, now: datetime, ttl: timedelta
 ) -> str:
     """Issue a code for `person`; earlier unused codes of theirs stop working."""
+    if not person.active:  # redeeming would be refused anyway; say so to the issuer now
+        raise UserError(t("invite.inactive", name=person.full_name, code=person.employee_code))
     await session.execute(
         update(Invite)
         .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)

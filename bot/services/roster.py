@@ -17,10 +17,13 @@ from bot.core.texts import t
 from bot.db.models import Person, Role, Unit
 from bot.services.org import SEPARATOR, UnitPathError, ensure_unit, split_path
 from bot.services.roster_file import HEADER_SCAN_ROWS, TableError, read_table
+from bot.services.roster_match import assign_codes, same_person_rows
 from bot.services.vntext import clean, fold
 
 COLUMNS = {"code": "Mã NV", "name": "Họ tên", "unit": "Đơn vị", "role": "Vai trò", "phone": "SĐT"}
-REQUIRED = ("code", "name", "unit")
+# Without a code column (or with an empty one) people are matched by phone, then by name
+# within their unit, and newcomers get generated codes: see roster_match.
+REQUIRED = ("name", "unit")
 # Header titles after folding (no case, diacritics or punctuation): "Phòng/Ban" -> "phong ban".
 HEADER_ALIASES = {
     "code": {"ma nv", "ma nhan vien", "ma", "ma can bo", "ma so", "ma cb", "employee code", "code"},
@@ -101,7 +104,7 @@ class RosterIssue:
 class RosterError(Exception):
     """The file was rejected; nothing was written."""
 
-    def __init__(self, path: Path, issues: list[RosterIssue]) -> None:
+    def __init__(self, path: Path | None, issues: list[RosterIssue]) -> None:
         super().__init__(f"{path}: {len(issues)} lỗi")
         self.path = path
         self.issues = issues
@@ -109,14 +112,15 @@ class RosterError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RosterRow:
-    """A validated roster line."""
+    """A validated roster line; `code` is None when the file has no codes."""
 
     row: int
-    code: str
+    code: str | None
     name: str
     unit: str
     role: Role
     phone: str | None
+    name_column: str = COLUMNS["name"]  # as the file titles it, for messages at import time
 
 
 @dataclass(slots=True)
@@ -129,6 +133,10 @@ class ImportResult:
     units_created: int = 0
     deactivated: int = 0
     new_units: list[str] = dataclasses.field(default_factory=list)
+    codeless: bool = False  # the file had no codes: people were matched, newcomers coded
+    new_codes: list[tuple[str, str, int]] = dataclasses.field(
+        default_factory=list
+    )  # code, name, row
 
 
 def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
@@ -162,12 +170,20 @@ def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
         raise RosterError(path, issues)
     parsed: list[RosterRow] = []
     body, issues = _body(table.rows, number, mapping)
+    if "code" in mapping and not any(cells["code"][0] for _, cells in body):
+        # A template's "Mã NV" column nobody filled in: the same as no column.
+        del mapping["code"], titles["code"]
+        body, issues = _body(table.rows, number, mapping)
     for row_number, cells in body:
         row, row_issues = _parse_row(row_number, cells, titles)
         issues += row_issues
         if row:
             parsed.append(row)
-    issues += _duplicates(parsed, titles["code"][0])
+    if "code" in mapping:
+        issues += _duplicates(parsed, titles["code"][0])
+    else:
+        column = titles["name"][0]
+        issues += [RosterIssue(row, column, reason) for row, reason in same_person_rows(parsed)]
     if issues:
         raise RosterError(path, issues)
     return parsed
@@ -214,9 +230,14 @@ def _body(
         if number <= header:
             continue
         values = {f: [_cell(cells, i) for i in idx] for f, idx in mapping.items()}
-        code, name = values["code"][0], values["name"][0]
+        code, name = values.get("code", [""])[0], values["name"][0]
         if footer is not None:
-            if CODE_PATTERN.match(code) and name:
+            # Without codes a person is a name with a unit (the signer's name has none).
+            if "code" in mapping:
+                person = CODE_PATTERN.match(code) and name
+            else:
+                person = name and values["unit"][0] and not _footer_like(name)
+            if person:
                 issues.append(RosterIssue(number, None, t("roster.after_footer", footer=footer)))
             continue
         unlike_person = not CODE_PATTERN.match(code) and (not name or _footer_like(name))
@@ -286,8 +307,10 @@ def _parse_row(
             bad(field, t("roster.hidden_char", char=hidden))
     if issues:
         return None, issues
-    code, name = cells["code"][0], cells["name"][0]
-    if not code:
+    code, name = cells["code"][0] if "code" in cells else None, cells["name"][0]
+    if code is None:
+        pass  # no code column: matched or generated at import
+    elif not code:
         bad("code", t("roster.no_code"))
     elif not CODE_PATTERN.match(code):
         bad("code", t("roster.bad_code", code=_clip(code)))
@@ -305,7 +328,8 @@ def _parse_row(
         bad("phone", t("roster.bad_phone", phone=_clip(cells["phone"][0])))
     if issues or role is None or unit is None:
         return None, issues
-    return RosterRow(number, code, name, unit, role, phone), issues
+    name_column = titles["name"][0]
+    return RosterRow(number, code, name, unit, role, phone, name_column), issues
 
 
 def _unit_path(levels: list[str], bad: Callable[..., None]) -> str | None:
@@ -370,10 +394,14 @@ async def import_roster(
 ) -> ImportResult:
     """Upsert people by employee code and create missing units; the caller owns the transaction.
 
-    With `deactivate_missing`, active people under the file's top-level units who are not in
-    the file are marked inactive; nothing of theirs is deleted and a later import revives them.
+    Rows without codes are first matched to existing people or given new codes (RosterError
+    when a row could be several people). With `deactivate_missing`, active people under the
+    file's top-level units who are not in the file are marked inactive; nothing of theirs is
+    deleted and a later import revives them.
     """
     result = ImportResult()
+    if any(row.code is None for row in rows):
+        rows = await _with_codes(session, rows, result)
     existing_units = set((await session.execute(select(Unit.path))).scalars())
     existing = await _people_by_code(session, [row.code for row in rows])
     units: dict[str, int] = {}
@@ -388,6 +416,23 @@ async def import_roster(
     if deactivate_missing:
         result.deactivated = await _deactivate_missing(session, rows=rows, now=now)
     return result
+
+
+async def _with_codes(
+    session: AsyncSession, rows: list[RosterRow], result: ImportResult
+) -> list[RosterRow]:
+    """The rows with the codes of the people they match, or new ones (listed in `result`)."""
+    assignment = await assign_codes(session, rows)
+    if assignment.conflicts:
+        column = {row.row: row.name_column for row in rows}
+        issues = [RosterIssue(n, column[n], reason) for n, reason in assignment.conflicts]
+        raise RosterError(None, issues)
+    result.codeless = True
+    result.new_codes = [(assignment.codes[i], rows[i].name, rows[i].row) for i in assignment.new]
+    return [
+        dataclasses.replace(row, code=code)
+        for row, code in zip(rows, assignment.codes, strict=True)
+    ]
 
 
 async def _deactivate_missing(
