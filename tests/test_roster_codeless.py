@@ -137,22 +137,32 @@ def test_roster_without_codes_imports_and_reimport_updates_the_same_people(datab
 def test_same_name_in_the_same_unit_without_phones_is_refused_with_both_rows(
     database_url, tmp_path
 ):
-    twins = [
+    triplets = [
         ("Nguyễn Văn An", "Chuyên viên", "Phòng Kế hoạch", None),
+        ("Nguyễn Văn An", "Lái xe", "Phòng Kế hoạch", 912345678),  # the phone tells him apart
         ("Lê Đức Thắng", "Chuyên viên", "Phòng Kế hoạch", None),
-        ("Nguyễn  Văn  AN", "Văn thư", "Phòng Kế hoạch", 912345678),
+        ("Nguyễn  Văn  AN", "Văn thư", "Phòng Kế hoạch", None),
         ("Nguyễn Văn An", "Kế toán", "Văn phòng", None),  # another unit: another person
+        ("Trần Bình", "Kế toán", "Văn phòng", 988111222),
+        ("TRAN BINH", "Kế toán", "Văn phòng", "0988 111 222"),  # typed twice
     ]
+    path = codeless_roster(tmp_path / "ds.xlsx", triplets)
 
-    result = run(database_url, "org", "import", str(codeless_roster(tmp_path / "ds.xlsx", twins)))
+    result = run(database_url, "org", "import", str(path))
 
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("  - ")]
     assert lines == [
-        "  - ds.xlsx, dòng 7, cột 'Họ và tên': 'Nguyễn Văn AN' trùng họ tên và đơn vị với "
-        "dòng 5, thiếu số điện thoại để phân biệt; hãy thêm cột Mã NV hoặc số điện thoại"
+        "  - ds.xlsx, dòng 8, cột 'Họ và tên': 'Nguyễn Văn AN' trùng họ tên và đơn vị với "
+        "dòng 5, thiếu số điện thoại để phân biệt; hãy thêm cột Mã NV hoặc số điện thoại",
+        "  - ds.xlsx, dòng 11, cột 'Họ và tên': 'TRAN BINH' trùng họ tên, đơn vị và số điện "
+        "thoại với dòng 10",
     ]
     assert people(database_url) == []
+    del triplets[3], triplets[-1]
+    fixed = run(database_url, "org", "import", str(codeless_roster(path, triplets)))
+    again = run(database_url, "org", "import", str(path))
+    assert "thêm mới 5" in fixed.output and "không đổi 5" in again.output, fixed.output
 
 
 def test_namesakes_with_distinct_phones_are_two_people_and_stay_two(database_url, tmp_path):

@@ -46,6 +46,8 @@ def org_import(
     """Nhập danh sách nhân sự (Mã NV, Họ tên, Đơn vị, Vai trò, SĐT).
 
     Đơn vị: đường dẫn "Sở A/Phòng B", hoặc nhiều cột (Đơn vị, Phòng/Ban), mỗi cột một cấp.
+    Không có cột Mã NV: người đã có được nhận ra theo số điện thoại, rồi theo họ tên trong
+    đơn vị; người mới được cấp mã (chữ đầu tên đơn vị và số thứ tự, ví dụ PKH001).
     """
     try:
         rows = roster.read_roster(file, sheet=sheet)

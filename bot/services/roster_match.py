@@ -81,20 +81,22 @@ def _clip(text: str) -> str:
 
 
 def same_person_rows(rows: Sequence[Row]) -> list[tuple[int, str]]:
-    """Rows sharing name and unit that no distinct phone tells apart: (row number, reason)."""
-    groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for row in rows:
-        groups[person_key(row.name, row.unit)].append(row)
+    """Rows sharing name and unit that no phone tells apart: (row number, reason).
+
+    Namesakes in one unit are distinct people when their phones differ; at most one of
+    them may have no phone.
+    """
     issues = []
-    for group in groups.values():
-        phones = [phone_key(row.phone) for row in group]
-        if len(group) < 2 or (all(phones) and len(set(phones)) == len(phones)):
-            continue
-        first = group[0]
-        for row, phone in zip(group[1:], phones[1:], strict=True):
-            key = "roster.same_row" if phone and phone == phones[0] else "roster.same_person"
-            issues.append((row.row, t(key, name=_clip(row.name), row=first.row)))
-    return sorted(issues)
+    seen: dict[tuple[str, str, str | None], int] = {}  # name, unit, phone -> first row
+    for row in rows:
+        phone = phone_key(row.phone)
+        key = (*person_key(row.name, row.unit), phone)
+        if key in seen:
+            reason = "roster.same_row" if phone else "roster.same_person"
+            issues.append((row.row, t(reason, name=_clip(row.name), row=seen[key])))
+        else:
+            seen[key] = row.row
+    return issues
 
 
 async def assign_codes(session: AsyncSession, rows: Sequence[Row]) -> Assignment:
