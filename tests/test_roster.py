@@ -168,7 +168,8 @@ def test_employee_codes_ignore_case_in_files_and_commands(database_url, tmp_path
     exported = run(database_url, "org", "forget", "a2", "--export", str(tmp_path / "a2.json"))
 
     assert "thêm mới 0, cập nhật 1" in updated.output  # same person, code spelled as the file
-    assert ("a1", "Nguyễn Văn A", Role.EMPLOYEE, None) in snapshot(database_url)
+    # The file has no SĐT column, so the phone stays.
+    assert ("a1", "Nguyễn Văn A", Role.EMPLOYEE, "0912345678") in snapshot(database_url)
     assert "dòng 3, cột 'Mã NV': mã 'b1' trùng với dòng 2" in duplicate.output
     assert exported.exit_code == 0, exported.output
     assert "Trần <b>Thị</b> B" in (tmp_path / "a2.json").read_text(encoding="utf-8")

@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.core.errors import UserError
-from bot.db.models import Person, Unit
+from bot.db.models import Person, Role, Unit
 from bot.db.session import make_engine
 from bot.services import invites
 from bot.services.roster import RosterError, read_roster
-from tests.test_roster import run
+from tests.test_roster import run, snapshot
 
 HEADER = [
     "STT",
@@ -313,3 +313,29 @@ async def test_the_invite_service_refuses_an_inactive_person(sessionmaker):
             await invites.create_invite(session, person=person, now=now, ttl=timedelta(days=7))
 
     assert refused.value.message.startswith("Người Nghỉ (NV9) đã được đánh dấu nghỉ")
+
+
+def test_columns_the_file_lacks_leave_roles_and_phones_as_they_are(database_url, tmp_path):
+    coded = tmp_path / "coded.csv"
+    coded.write_text(
+        "Mã NV,Họ tên,Đơn vị,Vai trò,SĐT\nAD1,Nguyễn Văn A,Sở A,Quản trị,0912345678\n"
+        "QL1,Trần B,Sở A/Phòng 1,Quản lý,0988111222\n",
+        encoding="utf-8",
+    )
+    hr_export = tmp_path / "hr.csv"
+    hr_export.write_text(
+        "STT,Họ và tên,Chức vụ,Đơn vị,Phòng ban\n1,Nguyễn Văn A,Giám đốc,Sở A,\n"
+        "2,Trần B,Trưởng phòng,Sở A,Phòng 1\n3,Lê C,Chuyên viên,Sở A,Phòng 1\n",
+        encoding="utf-8",
+    )
+    assert run(database_url, "org", "import", str(coded)).exit_code == 0
+
+    result = run(database_url, "org", "import", str(hr_export))
+
+    assert result.exit_code == 0, result.output
+    assert "thêm mới 1, cập nhật 0, không đổi 2" in result.output
+    assert snapshot(database_url)[:3] == [
+        ("AD1", "Nguyễn Văn A", Role.ADMIN, "0912345678"),
+        ("P001", "Lê C", Role.EMPLOYEE, None),
+        ("QL1", "Trần B", Role.MANAGER, "0988111222"),
+    ]

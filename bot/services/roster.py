@@ -121,6 +121,9 @@ class RosterRow:
     role: Role
     phone: str | None
     name_column: str = COLUMNS["name"]  # as the file titles it, for messages at import time
+    # Fields the file has no column for: people already imported keep theirs (an HR export
+    # without "Vai trò" must not demote every manager).
+    keep: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -329,7 +332,8 @@ def _parse_row(
     if issues or role is None or unit is None:
         return None, issues
     name_column = titles["name"][0]
-    return RosterRow(number, code, name, unit, role, phone, name_column), issues
+    keep = frozenset(field for field in ("role", "phone") if field not in cells)
+    return RosterRow(number, code, name, unit, role, phone, name_column, keep), issues
 
 
 def _unit_path(levels: list[str], bad: Callable[..., None]) -> str | None:
@@ -483,7 +487,10 @@ def _upsert(
     if person is None:
         session.add(Person(created_at=now, updated_at=now, **values))
         result.created += 1
-    elif any(getattr(person, key) != value for key, value in values.items()):
+        return
+    for field in row.keep:
+        del values[field]
+    if any(getattr(person, key) != value for key, value in values.items()):
         for key, value in values.items():
             setattr(person, key, value)
         person.updated_at = now
