@@ -339,3 +339,36 @@ def test_columns_the_file_lacks_leave_roles_and_phones_as_they_are(database_url,
         ("P001", "Lê C", Role.EMPLOYEE, None),
         ("QL1", "Trần B", Role.MANAGER, "0988111222"),
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [
+            "STT",
+            "Họ và tên",
+            "Ngày sinh",
+            "Chức vụ",
+            "Đơn vị / Phòng ban",
+            "Số điện thoại",
+            "Email",
+        ],
+        ["TT", "Họ tên", "Năm sinh", "Chức danh", "Phòng ban/Đơn vị", "Điện thoại liên hệ", "Mail"],
+        ["STT", "HỌ VÀ TÊN", "NGÀY SINH", "CHỨC VỤ", "NƠI CÔNG TÁC", "SĐT DI ĐỘNG", "EMAIL"],
+    ],
+)
+def test_usual_codeless_headers_are_recognised(tmp_path, header):
+    workbook = Workbook()
+    workbook.active.append(["DANH SÁCH CÁN BỘ"])
+    workbook.active.append(header)
+    workbook.active.append(
+        [1, "Nguyễn Văn A", "01/01/1980", "Chuyên viên", "Sở A/Phòng 1", 912345678]
+    )
+    path = tmp_path / "ds.xlsx"
+    workbook.save(path)
+
+    rows = read_roster(path)
+
+    assert [(r.code, r.name, r.unit, r.phone) for r in rows] == [
+        (None, "Nguyễn Văn A", "Sở A/Phòng 1", "0912345678")
+    ]
