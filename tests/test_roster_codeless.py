@@ -15,6 +15,7 @@ from bot.db.models import Person, Role, Unit
 from bot.db.session import make_engine
 from bot.services import invites
 from bot.services.roster import RosterError, read_roster
+from bot.services.roster_match import code_prefix
 from tests.test_roster import run, snapshot
 
 HEADER = [
@@ -372,3 +373,21 @@ def test_usual_codeless_headers_are_recognised(tmp_path, header):
     assert [(r.code, r.name, r.unit, r.phone) for r in rows] == [
         (None, "Nguyễn Văn A", "Sở A/Phòng 1", "0912345678")
     ]
+
+
+@pytest.mark.parametrize(
+    ("unit", "prefix"),
+    [
+        ("Sở Khoa học/Phòng Kế hoạch", "PKH"),
+        ("Sở A/Phòng Tài nguyên và Môi trường", "PTNMT"),
+        ("Sở A/Phòng TN&MT", "PTNMT"),
+        ("UBND huyện X/Văn phòng HĐND và UBND", "VPHDND"),
+        ("UBND xã Hòa An", "UBNDXH"),
+        ("Công an tỉnh/Đội Cảnh sát giao thông", "DCSGT"),
+        ("Sở A/Phòng 2/Tổ 1", "T"),
+        ("Ủy ban MTTQVN tỉnh/UBMTTQVN", "UBMTTQ"),
+        ("Sở A/123", "NV"),
+    ],
+)
+def test_code_prefix_is_the_initials_of_the_unit(unit, prefix):
+    assert code_prefix(unit) == prefix

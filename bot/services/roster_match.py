@@ -28,7 +28,8 @@ from bot.services.org import SEPARATOR, path_key
 from bot.services.vntext import fold
 
 SEQUENCE_WIDTH = 3
-MAX_PREFIX = 5
+MAX_PREFIX = 6
+LINKING_WORDS = {"VA", "CUA", "CAC", "VE"}  # "và", "của", "các", "về"
 DEFAULT_PREFIX = "NV"
 SHOWN = 40
 
@@ -194,17 +195,20 @@ class Minter:
 
 
 def code_prefix(unit: str) -> str:
-    """Initials of the unit's own name: "Phòng Kế hoạch" -> "PKH", "UBND xã Hòa An" -> "UBNDX".
+    """Initials of the unit's own name: "Phòng Tài nguyên và Môi trường" -> "PTNMT".
 
-    Words typed in capitals (an acronym such as "UBND") are kept whole; numbers are left out
-    so the sequence that follows stays readable.
+    A word typed in capitals ("UBND", "TN&MT") is an acronym and kept whole, never cut;
+    linking words and numbers are left out so the sequence that follows stays readable.
     """
     name = unit.rpartition(SEPARATOR)[2]
-    letters = ""
+    prefix = ""
     for word in re.findall(r"\w+", name):
         folded = re.sub(r"[^A-Z0-9]", "", fold(word).upper())
-        if not folded or folded[0].isdigit():
+        if not folded or folded[0].isdigit() or folded in LINKING_WORDS:
             continue
-        acronym = word.isupper() and len(word) > 1 and folded.isalpha()
-        letters += folded if acronym else folded[0]
-    return letters[:MAX_PREFIX] or DEFAULT_PREFIX
+        piece = folded if word.isupper() and len(word) > 1 and folded.isalpha() else folded[0]
+        if len(prefix + piece) > MAX_PREFIX:
+            prefix = prefix or piece[:MAX_PREFIX]  # a very long acronym alone is cut
+            break
+        prefix += piece
+    return prefix or DEFAULT_PREFIX
