@@ -65,7 +65,7 @@ CATALOG: dict[str, str] = {
     "invite.link": "Đường link: {link}",
     "invite.inactive": (
         "{name} ({code}) đã được đánh dấu nghỉ, không tạo mã mời được; nếu người này vẫn "
-        "công tác, hãy nhập lại danh sách có người này."
+        "công tác, quản trị viên cần nhập lại danh sách nhân sự có tên người này."
     ),
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
     "help.quiz": "làm một câu hỏi về luật giao thông",

@@ -113,7 +113,7 @@ class RosterError(Exception):
     """The file was rejected; nothing was written."""
 
     def __init__(self, path: Path | None, issues: list[RosterIssue]) -> None:
-        super().__init__(f"{path}: {len(issues)} lỗi")
+        super().__init__(f"{path}: {len(issues)} lỗi" if path else f"{len(issues)} lỗi")
         self.path = path
         self.issues = issues
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -118,7 +118,9 @@ async def assign_codes(session: AsyncSession, rows: Sequence[Row]) -> Assignment
     return Assignment(codes, new, sorted(conflicts))
 
 
-def _match_phones(rows: Sequence[Row], known: list[Known], codes: list, claimed: set) -> None:
+def _match_phones(
+    rows: Sequence[Row], known: list[Known], codes: list[str | None], claimed: set[str]
+) -> None:
     by_phone: dict[str, list[Known]] = defaultdict(list)
     for person in known:
         if key := phone_key(person.phone):
@@ -141,7 +143,7 @@ def _match_phones(rows: Sequence[Row], known: list[Known], codes: list, claimed:
 
 
 def _match_names(
-    rows: Sequence[Row], known: list[Known], codes: list, claimed: set
+    rows: Sequence[Row], known: list[Known], codes: list[str | None], claimed: set[str]
 ) -> list[tuple[int, str]]:
     by_key: dict[tuple[str, str], list[Known]] = defaultdict(list)
     for person in known:
@@ -176,7 +178,7 @@ def _match_names(
 class Minter:
     """New codes: unit initials plus the next number for that prefix, unique in any case."""
 
-    def __init__(self, existing) -> None:
+    def __init__(self, existing: Iterable[str]) -> None:
         self._taken = {code.upper() for code in existing}
         self._next: dict[str, int] = {}
 
