@@ -11,11 +11,13 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.core.errors import UserError
+from bot.core.texts import t
 from bot.db.models import Person, Role, Unit
 from bot.db.session import make_engine
-from bot.services import invites
+from bot.services import invites, org
 from bot.services.roster import RosterError, read_roster
 from bot.services.roster_match import code_prefix
+from tests.harness import linked_chat, load_roster, make_router
 from tests.test_roster import run, snapshot
 
 HEADER = [
@@ -391,3 +393,15 @@ def test_usual_codeless_headers_are_recognised(tmp_path, header):
 )
 def test_code_prefix_is_the_initials_of_the_unit(unit, prefix):
     assert code_prefix(unit) == prefix
+
+
+async def test_moi_for_an_inactive_person_says_why_in_chat(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    router = make_router(sessionmaker, clock)
+    manager = await linked_chat(router, sessionmaker, clock, "QL1")
+    async with sessionmaker() as session, session.begin():
+        (await org.find_person(session, code="NV2")).active = False
+
+    answer = await manager.say("/moi nv2")
+
+    assert answer == t("invite.inactive", name="Nhân Viên Hai", code="NV2"), answer
