@@ -145,9 +145,8 @@ class ImportResult:
     deactivated: int = 0
     new_units: list[str] = dataclasses.field(default_factory=list)
     codeless: bool = False  # the file had no codes: people were matched, newcomers coded
-    new_codes: list[tuple[str, str, int]] = dataclasses.field(
-        default_factory=list
-    )  # code, name, row
+    # (code, name, row) of each newcomer given a code
+    new_codes: list[tuple[str, str, int]] = dataclasses.field(default_factory=list)
 
 
 def read_roster(path: Path, *, sheet: str | None = None) -> list[RosterRow]:
@@ -245,9 +244,9 @@ def _body(
         if footer is not None:
             # Without codes a person is a name with a unit (the signer's name has none).
             if "code" in mapping:
-                person = CODE_PATTERN.match(code) and name
+                person = bool(CODE_PATTERN.match(code) and name)
             else:
-                person = name and values["unit"][0] and not _footer_like(name)
+                person = bool(name and values["unit"][0] and not _footer_like(name))
             if person:
                 issues.append(RosterIssue(number, None, t("roster.after_footer", footer=footer)))
             continue
@@ -318,12 +317,11 @@ def _parse_row(
             bad(field, t("roster.hidden_char", char=hidden))
     if issues:
         return None, issues
+    # No code column: None, the person is matched or given a code at import.
     code, name = cells["code"][0] if "code" in cells else None, cells["name"][0]
-    if code is None:
-        pass  # no code column: matched or generated at import
-    elif not code:
+    if code == "":
         bad("code", t("roster.no_code"))
-    elif not CODE_PATTERN.match(code):
+    elif code is not None and not CODE_PATTERN.match(code):
         bad("code", t("roster.bad_code", code=_clip(code)))
     if not name:
         bad("name", t("roster.no_name"))
@@ -433,7 +431,8 @@ async def import_roster(
 async def _with_codes(
     session: AsyncSession, rows: list[RosterRow], result: ImportResult
 ) -> list[RosterRow]:
-    """The rows with the codes of the people they match, or new ones (listed in `result`)."""
+    """The rows (of one file: none has a code) with the codes of the people they match, or
+    new ones listed in `result`."""
     assignment = await assign_codes(session, rows)
     if assignment.conflicts:
         column = {row.row: row.name_column for row in rows}
