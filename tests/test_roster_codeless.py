@@ -405,3 +405,37 @@ async def test_moi_for_an_inactive_person_says_why_in_chat(sessionmaker, clock, 
     answer = await manager.say("/moi nv2")
 
     assert answer == t("invite.inactive", name="Nhân Viên Hai", code="NV2"), answer
+
+
+def test_phone_rules_international_form_shared_lines_and_reassigned_numbers(database_url, tmp_path):
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "Họ tên,Đơn vị,SĐT\nNguyễn Văn A,Sở A/Phòng 1,0912345678\n"
+        "Lê Văn C,Sở A/Phòng 2,02433123456\nPhạm Thị D,Sở A/Phòng 2,02433123456\n"
+        "Hoàng Văn F,Sở A/Phòng 5,0988777666\n",
+        encoding="utf-8",
+    )
+    assert run(database_url, "org", "import", str(first)).exit_code == 0
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "Họ tên,Đơn vị,SĐT\n"
+        "Nguyễn Văn A,Sở A/Phòng 3,+84 912 345 678\n"  # moved; his number in +84 form
+        "Lê Văn C,Sở A/Phòng 2,02433999999\n"  # the shared line changed
+        "Phạm Thị D,Sở A/Phòng 2,02433999999\n"
+        "Trần Văn E,Sở A/Phòng 4,02433123456\n"  # got the old line: not C or D
+        "Vũ Thị G,Sở A/Phòng 4,0988777666\n",  # F's old number: G is not F
+        encoding="utf-8",
+    )
+
+    result = run(database_url, "org", "import", str(second))
+
+    assert result.exit_code == 0, result.output
+    assert "thêm mới 2, cập nhật 3, không đổi 0" in result.output
+    assert sorted(people(database_url)) == [
+        ("P001", "Nguyễn Văn A", "Sở A/Phòng 3", "+84912345678", True),
+        ("P002", "Lê Văn C", "Sở A/Phòng 2", "02433999999", True),
+        ("P003", "Phạm Thị D", "Sở A/Phòng 2", "02433999999", True),
+        ("P004", "Hoàng Văn F", "Sở A/Phòng 5", "0988777666", True),
+        ("P005", "Trần Văn E", "Sở A/Phòng 4", "02433123456", True),
+        ("P006", "Vũ Thị G", "Sở A/Phòng 4", "0988777666", True),
+    ]
