@@ -439,3 +439,36 @@ def test_phone_rules_international_form_shared_lines_and_reassigned_numbers(data
         ("P005", "Trần Văn E", "Sở A/Phòng 4", "02433123456", True),
         ("P006", "Vũ Thị G", "Sở A/Phòng 4", "0988777666", True),
     ]
+
+
+def test_a_newcomer_named_like_someone_who_left_is_a_new_person(database_url, tmp_path):
+    before = tmp_path / "before.csv"
+    before.write_text(
+        "Họ tên,Đơn vị,SĐT\nNguyễn Văn An,Sở A,0912345678\nLê Bình,Sở A,0988111222\n",
+        encoding="utf-8",
+    )
+    left = tmp_path / "left.csv"
+    left.write_text("Họ tên,Đơn vị,SĐT\nLê Bình,Sở A,0988111222\n", encoding="utf-8")
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "Họ tên,Đơn vị,SĐT\nLê Bình,Sở A,0977000333\nNguyễn Văn An,Sở A,0933000444\n",
+        encoding="utf-8",
+    )
+    back = tmp_path / "back.csv"
+    back.write_text("Họ tên,Đơn vị,SĐT\nNguyễn Văn An,Sở A,\n", encoding="utf-8")
+    assert run(database_url, "org", "import", str(before)).exit_code == 0
+    assert run(database_url, "org", "import", "--deactivate-missing", str(left)).exit_code == 0
+
+    # Bình (active) changed phone: still Bình. The An who left had another phone: a new An.
+    result = run(database_url, "org", "import", str(later))
+
+    assert result.exit_code == 0, result.output
+    assert "thêm mới 1, cập nhật 1, không đổi 0" in result.output
+    assert sorted(people(database_url)) == [
+        ("SA001", "Nguyễn Văn An", "Sở A", "0912345678", False),
+        ("SA002", "Lê Bình", "Sở A", "0977000333", True),
+        ("SA003", "Nguyễn Văn An", "Sở A", "0933000444", True),
+    ]
+    # Without a phone nothing tells the two Ans apart any more.
+    unclear = run(database_url, "org", "import", str(back))
+    assert "trùng họ tên và đơn vị với 2 người đã có (mã SA001, SA003)" in unclear.output

@@ -5,7 +5,8 @@ Matching rule, in order (the same file imported again updates the same people):
    to exactly one existing person who still has the row's name or unit (a shared office line
    or a reassigned number is not an identity);
 2. otherwise the folded name within the unit path (no case, diacritics or extra spaces), when
-   exactly one not yet matched person has it and only one unmatched row asks for it;
+   exactly one not yet matched person has it and only one unmatched row asks for it; a person
+   marked as left whose phone differs from the row's is someone else, not a candidate;
 3. otherwise a new person, coded with the initials of their unit plus a sequence ("PKH001"),
    continuing after the highest code with that prefix and never equal to any code in any case.
 Rows that could be several people are reported, never guessed.
@@ -51,6 +52,7 @@ class Known:
     name: str
     unit: str
     phone: str | None
+    active: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,9 @@ def same_person_rows(rows: Sequence[Row]) -> list[tuple[int, str]]:
 
 async def assign_codes(session: AsyncSession, rows: Sequence[Row]) -> Assignment:
     """Match every row to an existing person or a new code (see the module docstring)."""
-    query = select(Person.employee_code, Person.full_name, Unit.path, Person.phone).join(
-        Unit, Unit.id == Person.unit_id
-    )
+    query = select(
+        Person.employee_code, Person.full_name, Unit.path, Person.phone, Person.active
+    ).join(Unit, Unit.id == Person.unit_id)
     known = [Known(*found) for found in (await session.execute(query)).all()]
     codes: list[str | None] = [None] * len(rows)
     claimed: set[str] = set()
@@ -154,7 +156,12 @@ def _match_names(
             waiting[person_key(row.name, row.unit)].append(i)
     conflicts = []
     for key, indexes in waiting.items():
-        people = [p for p in by_key.get(key, []) if p.code.upper() not in claimed]
+        phones = [phone_key(rows[i].phone) for i in indexes]
+        people = [
+            p
+            for p in by_key.get(key, [])
+            if p.code.upper() not in claimed and not _someone_else(p, phones)
+        ]
         if not people:
             continue  # all new
         if len(indexes) == 1 and len(people) == 1:
@@ -173,6 +180,13 @@ def _match_names(
                 reason = t("roster.matches_unclear", name=_clip(row.name), rows=others, codes=shown)
             conflicts.append((row.row, reason))
     return conflicts
+
+
+def _someone_else(person: Known, phones: list[str | None]) -> bool:
+    """A namesake who left, while every row asking has another phone: a newcomer, not them
+    (reviving them would hand the newcomer their history and linked accounts)."""
+    own = phone_key(person.phone)
+    return not person.active and own is not None and all(p and p != own for p in phones)
 
 
 class Minter:
