@@ -43,3 +43,9 @@ def test_demo_switches_roles_and_remembers_between_runs(tmp_path):
     assert "Bạn không có quyền dùng chức năng này." in first.stdout
     assert "Sở KH&CN/Trung tâm Chuyển đổi số: 5 người" in first.stdout
     assert "Họ tên: Bùi Thị Lan" in second.stdout
+
+
+def test_demo_switches_person_whatever_the_case_of_the_code(tmp_path):
+    result = demo(tmp_path, "/as ql003\n/me\n")
+
+    assert "Họ tên: Bùi Thị Lan" in result.stdout

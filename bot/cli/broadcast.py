@@ -14,11 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import fail, in_session, out, settings
-from bot.core.errors import UserError
 from bot.core.texts import t
-from bot.db.models import Broadcast, Role, Unit
+from bot.db.models import Broadcast, Unit
 from bot.services import broadcast as service
-from bot.services import broadcast_report, org
+from bot.services import broadcast_report, org, roster
 
 broadcast_app = typer.Typer(
     help="Thông báo tới toàn bộ hoặc một số đơn vị.", invoke_without_command=True
@@ -30,7 +29,10 @@ def send(
     ctx: typer.Context,
     text_file: Annotated[Path | None, typer.Option(help="Tệp văn bản UTF-8 chứa nội dung.")] = None,
     unit: Annotated[list[str] | None, typer.Option(help="Đơn vị nhận (kèm đơn vị con).")] = None,
-    role: Annotated[list[str] | None, typer.Option(help="employee, manager, admin.")] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(help="Vai trò nhận: nhân viên, quản lý, quản trị viên (lặp lại được)."),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option(help="Hẹn giờ: 'dd/mm/yyyy HH:MM' hoặc 'yyyy-mm-dd HH:MM' (giờ địa phương)."),
@@ -98,17 +100,15 @@ def _when(at: str | None) -> datetime | None:
 
 
 async def _unit(session: AsyncSession, path: str) -> Unit:
-    found = await org.find_unit(session, path=path)
-    if found is None:
-        raise UserError(t("cli.unit_unknown", path=path))
-    return found
+    return await org.require_unit(session, path=path)
 
 
 def _role(text: str) -> str:
-    try:
-        return Role(text).value
-    except ValueError:
-        raise fail(t("cli.bad_role", value=text), 2) from None
+    """A role as the roster names it ("quản lý", "quan ly") or by its English value."""
+    found = roster.parse_role(text) if text.strip() else None
+    if found is None:
+        raise fail(t("cli.bad_role", value=text), 2)
+    return found.value
 
 
 def _follow(number: int) -> None:

@@ -53,13 +53,10 @@ def create(
     questions = _form(form) if form else None
     due_weekday, due_time = _due(due)
 
-    async def work(session: AsyncSession) -> Campaign | str:
+    async def work(session: AsyncSession) -> Campaign:
         found = []
         for path in unit:
-            match = await org.find_unit(session, path=path)
-            if match is None:
-                return path
-            found.append(match)
+            found.append(await org.require_unit(session, path=path))
         created = await campaigns.create_campaign(
             session,
             name=name,
@@ -76,8 +73,6 @@ def create(
         return created
 
     created = in_session(work)
-    if isinstance(created, str):
-        raise fail(t("cli.unit_unknown", path=created))
     out.print(t("cli.campaign_created", id=created.id, name=created.name), markup=False)
 
 

@@ -71,10 +71,8 @@ def _invite_unit(
     expires = f"{expires_at:%H:%M %d/%m/%Y}"
     username = config.telegram_bot_username
 
-    async def work(session: AsyncSession) -> list[list[object]] | None:
-        found = await org.find_unit(session, path=path)
-        if found is None:
-            return None
+    async def work(session: AsyncSession) -> list[list[object]]:
+        found = await org.require_unit(session, path=path)
         rows = []
         for person in await org.people_in(session, unit=found):
             if person.accounts and not include_linked:
@@ -103,9 +101,6 @@ def _invite_unit(
         return rows
 
     rows = in_session(work)
-    if rows is None:
-        err.print(t("cli.unit_unknown", path=path), markup=False)
-        raise typer.Exit(1)
     header = t("cli.invite_header").split("|")
     notes = [[t("cli.invite_note")]]
     if not username:

@@ -15,7 +15,7 @@ from bot.cli.common import fail, in_session, out, settings
 from bot.content import ContentError, load_content
 from bot.core.texts import t
 from bot.db.models import Plan
-from bot.services.org import UnitPathError, find_unit
+from bot.services.org import UnitPathError, find_unit, require_unit
 from bot.services.plans import PlanFileError, format_plan, parse_plans
 from bot.services.plans.citations import clip
 from bot.services.plans.llm import rephraser_from
@@ -125,7 +125,9 @@ async def _one(session: AsyncSession, plan_id: int) -> list[str]:
 
 
 async def _of_unit(session: AsyncSession, unit: str) -> list[str]:
-    return [_summary(plan) for plan in await plans_for_unit(session, unit_path=unit)]
+    found = await find_unit(session, path=unit)  # a path below any unit uses its nearest plans
+    path = found.path if found is not None else unit
+    return [_summary(plan) for plan in await plans_for_unit(session, unit_path=path)]
 
 
 async def _listing(session: AsyncSession) -> list[str]:
@@ -156,13 +158,12 @@ def ask(
     rephrase = rephraser_from(config.llm_url, config.llm_model, config.llm_api_key)
 
     async def work(session: AsyncSession) -> Answer:
-        if unit is not None and await find_unit(session, path=unit) is None:
-            raise UnknownUnitError(unit)
+        found = await require_unit(session, path=unit) if unit is not None else None
         return await answer_question(
             session,
             now=datetime.now(UTC),
             question=question,
-            unit_path=unit,
+            unit_path=found.path if found is not None else None,
             content=content,
             timezone=config.timezone,
             rephrase=rephrase,

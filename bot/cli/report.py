@@ -59,9 +59,7 @@ def report(
     now = datetime.now(UTC)
 
     async def work(session: AsyncSession) -> Outcome:
-        found = await org.find_unit(session, path=unit)
-        if found is None:
-            raise UserError(t("cli.unit_unknown", path=unit))
+        found = await org.require_unit(session, path=unit)
         chosen = await _campaign(session, campaign, found, first, last)
         window = days(chosen, first, last, now=now)
         book = await review.build(session, campaign=chosen, window=window, unit=found, now=now)

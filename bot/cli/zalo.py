@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import fail, in_session, out, settings
+from bot.cli.common import in_session, out, settings
 from bot.core.texts import CHANNEL_LABELS, t
 from bot.db.models import AccountStatus, ChannelAccount
 from bot.services import org, reach
@@ -37,10 +37,8 @@ def unreachable(
     config = settings()
     tz = ZoneInfo(config.timezone)
 
-    async def work(session: AsyncSession) -> list[str] | None:
-        scope = await org.find_unit(session, path=unit) if unit else None
-        if unit and scope is None:
-            return None
+    async def work(session: AsyncSession) -> list[str]:
+        scope = await org.require_unit(session, path=unit) if unit else None
         found = await reach.unreachable(session, now=datetime.now(UTC), unit=scope)
         lines = [t("zalo.unreachable_header", count=len(found))] if found else []
         for item in found:
@@ -58,7 +56,5 @@ def unreachable(
         return lines or [t("zalo.unreachable_none")]
 
     lines = in_session(work, commit=False)
-    if lines is None:
-        raise fail(t("cli.unit_unknown", path=unit))
     for line in lines:
         out.print(line, markup=False)

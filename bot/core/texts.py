@@ -66,6 +66,10 @@ CATALOG: dict[str, str] = {
         "Mã mời cho {name} ({code}): {invite}\nHết hạn: {expires}. Mỗi mã chỉ dùng một lần."
     ),
     "invite.link": "Đường link: {link}",
+    "invite.inactive": (
+        "{name} ({code}) đã được đánh dấu nghỉ, không tạo mã mời được; nếu người này vẫn "
+        "công tác, quản trị viên cần nhập lại danh sách nhân sự có tên người này."
+    ),
     "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
     "invite.not_allowed": "Anh/chị không có quyền tạo mã mời.",
     "invite.private_only": (
@@ -387,7 +391,10 @@ CATALOG: dict[str, str] = {
     ),
     "cli.export_done": "Đã xuất dữ liệu ra {path}.",
     "cli.forget_done": "Đã xóa {code} và {count} bản ghi liên quan.",
-    "cli.bad_role": "Vai trò {value!r} không hợp lệ (employee, manager, admin).",
+    "cli.bad_role": (
+        "Vai trò {value!r} không hợp lệ (nhân viên, quản lý, quản trị viên; "
+        "hoặc employee, manager, admin)."
+    ),
     "cli.file_unreadable": "Không đọc được tệp {path}: {reason}",
     "cli.broadcast_need_text": "Cần --text-file TỆP chứa nội dung thông báo.",
     "cli.broadcast_sending": "Đang gửi thông báo số {id}",
@@ -403,17 +410,77 @@ CATALOG: dict[str, str] = {
     "cli.campaign_announced": "Đã xếp {count} lời mời đăng ký vào hàng đợi gửi.",
     "cli.jobs_ran": "Đã chạy lịch {id}: {count} tin nhắn vào hàng đợi gửi.",
     "cli.db_upgraded": "Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất.",
+    # Roster files: one problem each, shown after "file, " (issue 15)
+    "roster.where_row": "dòng {row}",
+    "roster.where_column": "cột {column!r}",
+    "roster.no_file": "không đọc được tệp: không có tệp này",
+    "roster.cannot_open": "không đọc được tệp: không mở được (quyền truy cập hoặc đường dẫn)",
+    "roster.broken": "không đọc được tệp: tệp hỏng hoặc không đúng định dạng",
+    "roster.no_header": "không tìm thấy dòng tiêu đề (cần các cột {columns}) trong {rows} dòng đầu",
+    "roster.missing_column": "thiếu cột bắt buộc",
+    "roster.after_footer": "dòng này nằm sau phần chân trang (dòng {footer}); hãy xóa chân trang",
+    "roster.hidden_char": "có ký tự ẩn hoặc đảo chiều chữ ({char}); hãy gõ lại ô này",
+    "roster.no_code": "thiếu mã nhân viên",
+    "roster.bad_code": "mã {code} chỉ được gồm chữ, số, dấu chấm, gạch ngang (tối đa 64 ký tự)",
+    "roster.no_name": "thiếu họ tên",
+    "roster.long_name": "họ tên dài quá 200 ký tự ({name})",
+    "roster.bad_role": "vai trò {role} không hợp lệ (nhân viên, quản lý, quản trị)",
+    "roster.bad_phone": "số điện thoại {phone} không hợp lệ",
+    "roster.no_unit": "thiếu đơn vị",
+    "roster.empty_segment": "đường dẫn đơn vị {path} có đoạn trống",
+    "roster.slash_in_level": "tên đơn vị {name} có dấu “/” (tệp đã chia cấp đơn vị theo cột)",
+    "roster.long_unit": "tên đơn vị dài quá 200 ký tự ({path})",
+    "roster.duplicate": "mã {code} trùng với dòng {row}",
+    "roster.same_person": (
+        "{name} trùng họ tên và đơn vị với dòng {row}, thiếu số điện thoại để phân biệt; "
+        "hãy thêm cột Mã NV hoặc số điện thoại"
+    ),
+    "roster.same_row": "{name} trùng họ tên, đơn vị và số điện thoại với dòng {row}",
+    "roster.matches_many": (
+        "{name} trùng họ tên và đơn vị với {count} người đã có (mã {codes}), không rõ là ai; "
+        "hãy thêm cột Mã NV"
+    ),
+    "roster.matches_unclear": (
+        "{name} trùng họ tên và đơn vị với dòng {rows}, không rõ dòng nào là người đã có mã "
+        "{codes}; hãy thêm cột Mã NV"
+    ),
+    "roster.bad_type": "chỉ nhận tệp .xlsx, .csv hoặc .txt (Excel cũ .xls: hãy lưu lại dạng .xlsx)",
+    "roster.too_large": "tệp lớn {size} MB, vượt giới hạn {limit} MB",
+    "roster.sheet_for_xlsx": "chỉ tệp .xlsx mới có trang tính để chọn (--sheet)",
+    "roster.too_many_rows": "tệp có quá {limit} dòng có dữ liệu",
+    "roster.bad_csv_line": "dòng {row}: ô quá dài hoặc hỏng, không đọc được",
+    "roster.unpacked_too_large": "tệp giải nén vượt giới hạn {limit} MB",
+    "roster.part_too_large": "phần {part} của tệp vượt giới hạn {limit} MB",
+    "roster.unknown_sheet": "không có trang tính «{sheet}»; tệp có: {sheets}",
+    "roster.too_many_merges": "tệp có quá {limit} vùng ô gộp",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",
     "cli.roster_done": (
         "{mode}: thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, đơn vị mới {units}."
     ),
+    "cli.roster_issue": "  - {file}, {issue}",
+    "cli.roster_more": "  … và {count} lỗi khác.",
+    "cli.roster_new_units": "Đơn vị mới ({count}): {units}",
+    "cli.roster_deactivated": (
+        "Đánh dấu nghỉ {count} người có trong hệ thống (cùng đơn vị cấp cao nhất) "
+        "nhưng không có trong tệp; dữ liệu của họ được giữ nguyên."
+    ),
     "cli.roster_mode_dry": "Chạy thử (không ghi gì)",
     "cli.roster_mode_real": "Đã nhập",
+    "cli.roster_codeless": (
+        "Tệp không có cột mã nhân viên: người đã có được nhận ra theo số điện thoại, "
+        "nếu không thì theo họ tên trong đơn vị; người mới được cấp mã."
+    ),
+    "cli.roster_new_codes": "Mã nhân viên mới ({count}):",
+    "cli.roster_new_code": "  {code} — {name} (dòng {row})",
+    "cli.roster_more_codes": (
+        "  … và {count} mã khác (xem bằng atgt invite create --unit … --xlsx)."
+    ),
     "cli.org_empty": "Chưa có đơn vị nào. Hãy nhập danh sách: atgt org import TỆP.",
     "cli.org_root": "Tổ chức",
     "cli.people": "{count} người",
     "cli.person_unknown": "Không có nhân viên mã {code}.",
     "cli.unit_unknown": "Không có đơn vị {path}.",
+    "cli.unit_unknown_suggest": "Không có đơn vị {path}. Có phải «{suggestion}»?",
     "cli.invite_one": "Mã mời cho {name} ({code}): {invite}\nHết hạn: {expires}",
     "cli.invite_link": "Đường link Telegram: {link}",
     "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",

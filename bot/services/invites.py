@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core import outbox
+from bot.core.errors import UserError
 from bot.core.messages import Reply
 from bot.core.texts import CHANNEL_LABELS, t
 from bot.db.models import AccountStatus, ChannelAccount, Invite, InviteAttempt, Person, Role
@@ -85,6 +86,8 @@ async def create_invite(
     None is the operator on the server (the CLI), who may invite anyone. When `person`
     is already linked, their existing accounts are told a re-link code was issued.
     """
+    if not person.active:  # redeeming would be refused anyway; say so to the issuer now
+        raise UserError(t("invite.inactive", name=person.full_name, code=person.employee_code))
     await check_issuer(session, issued_by, person)
     await session.execute(
         update(Invite)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.core.errors import UserError
+from bot.core.texts import t
 from bot.db.models import ChannelAccount, Person, Role, Unit
-from bot.services.vntext import clean
+from bot.services.vntext import clean, fold
 
 SEPARATOR = "/"
 
@@ -39,7 +42,8 @@ async def ensure_unit(session: AsyncSession, *, path: str) -> Unit:
     parent: Unit | None = None
     parts = split_path(path)
     for depth in range(len(parts)):
-        prefix = SEPARATOR.join(parts[: depth + 1])
+        # Below an existing unit matched loosely, the stored spelling of the parents is kept.
+        prefix = parts[depth] if parent is None else parent.path + SEPARATOR + parts[depth]
         unit = await find_unit(session, path=prefix)
         if unit is None:
             unit = Unit(name=parts[depth], path=prefix, depth=depth, parent=parent)
@@ -57,9 +61,47 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 async def find_unit(session: AsyncSession, *, path: str) -> Unit | None:
-    """The unit at exactly this (normalised) path."""
-    query = select(Unit).where(Unit.path == normalize_path(path))
-    return (await session.execute(query)).scalar_one_or_none()
+    """The unit at this path; case, diacritics and spacing are forgiven when that is unambiguous."""
+    exact = normalize_path(path)
+    unit = (await session.execute(select(Unit).where(Unit.path == exact))).scalar_one_or_none()
+    if unit is not None:
+        return unit
+    key = path_key(exact)
+    same_depth = select(Unit).where(Unit.depth == exact.count(SEPARATOR))
+    loose = [u for u in (await session.execute(same_depth)).scalars() if path_key(u.path) == key]
+    return loose[0] if len(loose) == 1 else None
+
+
+def path_key(path: str) -> str:
+    """A unit path as people type it: no case, diacritics or spaces around the separators."""
+    return SEPARATOR.join(fold(part) for part in path.split(SEPARATOR))
+
+
+async def suggest_unit(session: AsyncSession, *, path: str) -> str | None:
+    """The existing unit path closest to a mistyped one ("Có phải …?"), if any is close."""
+    paths = list((await session.execute(select(Unit.path))).scalars())
+    keys = {path_key(p): p for p in paths}
+    wanted = path_key(path)
+    close = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=0.6)
+    if not close:  # a bare unit name typed without its parents
+        names = {path_key(p.rpartition(SEPARATOR)[2]): p for p in paths}
+        close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.75)
+        return names[close[0]] if close else None
+    return keys[close[0]]
+
+
+async def require_unit(session: AsyncSession, *, path: str) -> Unit:
+    """The unit at `path`, or a UserError naming it with the closest existing path."""
+    try:
+        unit = await find_unit(session, path=path)
+    except UnitPathError:
+        unit = None
+    if unit is not None:
+        return unit
+    suggestion = await suggest_unit(session, path=path)
+    if suggestion is None:
+        raise UserError(t("cli.unit_unknown", path=path))
+    raise UserError(t("cli.unit_unknown_suggest", path=path, suggestion=suggestion))
 
 
 def subtree_filter(unit: Unit) -> ColumnElement[bool]:
@@ -69,13 +111,16 @@ def subtree_filter(unit: Unit) -> ColumnElement[bool]:
 
 
 async def find_person(session: AsyncSession, *, code: str) -> Person | None:
-    """A person by employee code, with unit and accounts loaded."""
+    """A person by employee code (any case), with unit and accounts loaded."""
+    code = code.strip()
     query = (
         select(Person)
-        .where(Person.employee_code == code.strip())
+        .where(func.upper(Person.employee_code) == code.upper())
         .options(selectinload(Person.unit), selectinload(Person.accounts))
     )
-    return (await session.execute(query)).scalar_one_or_none()
+    found = (await session.execute(query)).scalars().all()
+    # Codes are unique ignoring case on import; an exact match wins in older data.
+    return next((p for p in found if p.employee_code == code), found[0] if found else None)
 
 
 async def people_in(
