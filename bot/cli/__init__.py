@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 
 from bot.app import run_demo
+from bot.cli import errors, vi
 from bot.cli.broadcast import broadcast_app
 from bot.cli.campaign import campaign_app
-from bot.cli.common import fail, out, settings
+from bot.cli.common import err, fail, out, settings, state
 from bot.cli.content import content_app
 from bot.cli.invite import invite_app
 from bot.cli.jobs import jobs_app
@@ -26,8 +27,16 @@ from bot.core.texts import t
 from bot.db.migrate import upgrade_database
 from bot.runtime import StartupError, serve
 from bot.services import backup
+from bot.settings import Settings
 
-app = typer.Typer(help="Bot thi đua bảo đảm trật tự, an toàn giao thông.", no_args_is_help=True)
+vi.install()
+# No rich tracebacks with local variables (they would print tokens); main() reports errors.
+app = typer.Typer(
+    help="Bot thi đua bảo đảm trật tự, an toàn giao thông.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
@@ -42,6 +51,14 @@ app.add_typer(broadcast_app, name="broadcast")
 app.add_typer(report_app, name="report")
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///atgt-demo.db"
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help=t("cli.debug_help"))] = False,
+) -> None:
+    """Bot thi đua bảo đảm trật tự, an toàn giao thông."""
+    state.debug = debug
 
 
 @app.command()
@@ -99,5 +116,21 @@ def db_restore(
 
 
 def main() -> None:
-    """Entry point of the `atgt` console script."""
-    app()
+    """Entry point of the `atgt` console script: any failure becomes a short, redacted message."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print(t("cli.interrupted"), markup=False)
+        sys.exit(130)
+    except Exception as exc:
+        loaded = state.settings
+        context = {}
+        if loaded is not None:
+            context = {"database_url": loaded.database_url, "telegram_url": _api_url(loaded)}
+        err.print(errors.report(exc, debug=state.debug, **context), markup=False, highlight=False)
+        sys.exit(1)
+
+
+def _api_url(loaded: Settings) -> str:
+    """The Telegram Bot API address as configured (it never contains the token)."""
+    return loaded.telegram_api_url

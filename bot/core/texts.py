@@ -269,7 +269,68 @@ CATALOG: dict[str, str] = {
         "ATGT_ZALO_OA_APP_ID (xem README), hoặc chạy bản thử: atgt demo."
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
+    "run.telegram_token_refused": (
+        "Telegram từ chối token của bot (ATGT_TELEGRAM_TOKEN) hoặc địa chỉ "
+        "ATGT_TELEGRAM_API_URL ({url}) không phải Bot API.\n"
+        "Hãy kiểm tra lại token do @BotFather cấp và bỏ ATGT_TELEGRAM_API_URL nếu không dùng "
+        "máy chủ Bot API riêng."
+    ),
+    "run.telegram_unreachable": (
+        "Không kết nối được tới Telegram ({url}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và giá trị ATGT_TELEGRAM_API_URL."
+    ),
+    "run.telegram_failed": "Telegram trả lỗi khi khởi động: {error}",
+    "run.healthz_port_busy": (
+        "Không mở được cổng {host}:{port} cho /healthz ({error}).\n"
+        "Hãy đổi ATGT_WEBHOOK_PORT hoặc dừng chương trình đang dùng cổng này."
+    ),
+    "cli.unexpected": (
+        "Lỗi không mong đợi: {error}\n"
+        "Chạy lại với --debug (ví dụ: atgt --debug run) để xem chi tiết và gửi cho người hỗ trợ."
+    ),
+    "cli.interrupted": "Đã dừng theo yêu cầu.",
+    "cli.db_not_initialised": (
+        "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa nâng cấp (thiếu bảng {table}).\n"
+        "Hãy chạy: atgt db upgrade"
+    ),
+    "cli.db_missing": (
+        "Cơ sở dữ liệu {name!r} không tồn tại trên máy chủ PostgreSQL {host}.\n"
+        "Hãy tạo nó (ví dụ: createdb {name}) hoặc sửa tên trong ATGT_DATABASE_URL."
+    ),
+    "cli.db_auth": (
+        "PostgreSQL {host} từ chối đăng nhập của người dùng {user!r}.\n"
+        "Hãy kiểm tra tên người dùng và mật khẩu trong ATGT_DATABASE_URL."
+    ),
+    "cli.db_unreachable": (
+        "Không kết nối được tới PostgreSQL {host}: máy chủ chưa chạy, sai địa chỉ hoặc cổng.\n"
+        "Hãy khởi động PostgreSQL (systemctl start postgresql) hoặc sửa ATGT_DATABASE_URL."
+    ),
+    "cli.db_file": (
+        "Không mở được tệp cơ sở dữ liệu SQLite {path}.\n"
+        "Hãy kiểm tra thư mục có tồn tại và có quyền ghi, hoặc sửa ATGT_DATABASE_URL."
+    ),
+    "cli.db_error": (
+        "Cơ sở dữ liệu báo lỗi: {error}\n"
+        "Hãy kiểm tra ATGT_DATABASE_URL và chạy atgt db upgrade; thêm --debug để xem chi tiết."
+    ),
+    "cli.network_error": (
+        "Không kết nối được tới {target}: {error}\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và địa chỉ đã cấu hình."
+    ),
+    "cli.os_error": "Không đọc/ghi được {path}: {reason}.",
+    "cli.debug_help": "Hiện đầy đủ traceback khi có lỗi (dành cho người hỗ trợ kỹ thuật).",
     "cli.settings_error": "Không khởi động được: {error}",
+    "cli.settings_invalid": "Cấu hình không hợp lệ — {problems}",
+    "cli.settings_fix": "Hãy sửa biến môi trường (hoặc tệp .env) tương ứng rồi chạy lại.",
+    "settings.not_number": "phải là một số, ví dụ 10 hoặc 2.5",
+    "settings.not_integer": "phải là một số nguyên",
+    "settings.not_bool": "phải là true hoặc false",
+    "settings.not_numbers": "phải là danh sách số cách nhau bởi dấu phẩy, ví dụ 1,2,4",
+    "settings.too_small": "phải lớn hơn {limit}",
+    "settings.too_small_or_equal": "phải từ {limit} trở lên",
+    "settings.too_large": "phải nhỏ hơn {limit}",
+    "settings.too_large_or_equal": "không được lớn hơn {limit}",
+    "settings.invalid": "giá trị không hợp lệ",
     "cli.content_bad": "Nội dung có {count} lỗi:",
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
@@ -526,6 +587,71 @@ CATALOG: dict[str, str] = {
     ),
     "report.bad_range": "Ngày kết thúc phải sau ngày bắt đầu.",
     "report.need_unit": "Cần --unit ĐƯỜNG_DẪN --from dd/mm/yyyy --to dd/mm/yyyy.",
+}
+
+# The command-line framework's own texts (typer's vendored click, English f-strings), as
+# English pattern → Vietnamese; {name} matches any text and is carried over (bot/cli/vi.py).
+CLI_FRAMEWORK: dict[str, str] = {
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Usage: ": "Cách dùng: ",
+    "[OPTIONS]": "[TÙY_CHỌN]",
+    "COMMAND [ARGS]...": "LỆNH [THAM_SỐ]...",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Arguments": "Tham số",
+    "Error": "Lỗi",
+    "Aborted!": "Đã hủy.",
+    "Aborted.": "Đã hủy.",
+    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
+    "Try [blue]'{command_path} {help_option}'[/] for help.": (
+        "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn."
+    ),
+    "[default: {}]": "[mặc định: {}]",
+    "[required]": "[bắt buộc]",
+    "[env var: {}]": "[biến môi trường: {}]",
+    "(deprecated) ": "(không còn dùng) ",
+    # Usage errors (whole messages; the inner {message} is translated too)
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Invalid value for {hint}: {message}": "Giá trị của {hint} không hợp lệ: {message}",
+    "Missing argument {hint}. {message}": "Thiếu tham số {hint}. {message}",
+    "Missing argument {hint}.": "Thiếu tham số {hint}.",
+    "Missing option {hint}. {message}": "Thiếu tùy chọn {hint}. {message}",
+    "Missing option {hint}.": "Thiếu tùy chọn {hint}.",
+    "Missing parameter: {name}": "Thiếu tham số: {name}",
+    "Missing command.": "Thiếu lệnh. Gõ --help để xem các lệnh.",
+    "No such option: {name} (Possible options: {options})": (
+        "Không có tùy chọn {name} (có thể là: {options})"
+    ),
+    "No such option: {name}": "Không có tùy chọn {name}",
+    "No such command {name}. Did you mean {suggestions}?": (
+        "Không có lệnh {name}. Có phải ý anh/chị là {suggestions}?"
+    ),
+    "No such command {name}.": "Không có lệnh {name}.",
+    "Option {name} requires an argument.": "Tùy chọn {name} cần một giá trị.",
+    "Option {name} requires {count} arguments.": "Tùy chọn {name} cần {count} giá trị.",
+    "Option {name} does not take a value.": "Tùy chọn {name} không nhận giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa tham số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các tham số ({args})",
+    "Could not open file {name}: {message}": "Không mở được tệp {name}: {message}",
+    "Value {value} is not a valid {kind}.": "Giá trị {value} không hợp lệ ({kind}).",
+    "{value} is not one of {choices}.": "{value} không thuộc các giá trị {choices}.",
+    "{value} does not match the formats {formats}.": "{value} không đúng dạng {formats}.",
+    "File {name} does not exist.": "Tệp {name} không tồn tại.",
+    "Directory {name} does not exist.": "Thư mục {name} không tồn tại.",
+    "Path {name} does not exist.": "Đường dẫn {name} không tồn tại.",
+    "File {name} is a directory.": "{name} là một thư mục, không phải tệp.",
+    "Directory {name} is a file.": "{name} là một tệp, không phải thư mục.",
+    "{kind} {name} is not readable.": "Không có quyền đọc {name}.",
+    "{kind} {name} is not writable.": "Không có quyền ghi {name}.",
+    "Input should be a valid integer{detail}": "cần một số nguyên",
+    "Input should be a valid number{detail}": "cần một số",
+    "Input should be a valid boolean{detail}": "cần true hoặc false",
+    "Input should be a valid date{detail}": "cần một ngày hợp lệ",
+    "Input should be a valid datetime{detail}": "cần ngày giờ hợp lệ",
+    "Input should be greater than or equal to {limit}": "phải từ {limit} trở lên",
+    "Input should be greater than {limit}": "phải lớn hơn {limit}",
+    "Input should be less than or equal to {limit}": "không được lớn hơn {limit}",
+    "Input should be less than {limit}": "phải nhỏ hơn {limit}",
 }
 
 ROLE_LABELS: dict[Role, str] = {

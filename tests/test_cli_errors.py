@@ -1,0 +1,185 @@
+"""`atgt` as a subprocess: clear Vietnamese errors, no traceback, never a secret on screen."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.channels.support import free_port
+from tests.conftest import PG_ADMIN_URL
+from tests.fakes.telegram import FakeBotApi
+
+ATGT = Path(sys.executable).parent / "atgt"
+TOKEN = "987654:REAL-LOOKING-SECRET-token_xyz"
+DB_PASSWORD = "pw-Secret-77"
+
+
+def clean_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """A from-scratch environment: no ATGT_* of the developer, no .env (cwd is tmp_path)."""
+    env = {"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "HOME": str(tmp_path)}
+    env |= {"LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "COLUMNS": "200"}
+    return env | {f"ATGT_{key.upper()}": value for key, value in settings.items()}
+
+
+async def atgt(tmp_path: Path, *args: str, **settings: str) -> tuple[int, str, str]:
+    """Run `atgt ARGS` and return (exit code, stdout, stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        str(ATGT),
+        *args,
+        env=clean_env(tmp_path, **settings),
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+@pytest.fixture
+def migrated(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "bot.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ", re.MULTILINE)
+
+
+def uncaught_traceback(err: str) -> bool:
+    """A traceback not inside a log record (libraries may log one; the exit must not print one)."""
+    last = err.rfind("Traceback (most recent call last)")
+    if last < 0:
+        return False
+    before = err[:last].rstrip("\n").rpartition("\n")[2]
+    return not LOG_LINE.match(before) or not err.rstrip().endswith(".")
+
+
+def assert_clean(code: int, out: str, err: str, *secrets: str) -> None:
+    """A failure exit, no uncaught traceback, no secret anywhere."""
+    assert code != 0, (out, err)
+    assert "Traceback" not in out and not uncaught_traceback(err), err
+    for secret in secrets:
+        assert secret not in out + err, err
+
+
+async def test_rejected_token_is_never_printed(tmp_path: Path, migrated: str) -> None:
+    async with FakeBotApi(token="111:SOMEONE-ELSE") as api:  # answers 401 to our token
+        code, out, err = await atgt(
+            tmp_path, "run", database_url=migrated, telegram_token=TOKEN,
+            telegram_api_url=api.base_url, log_level="DEBUG",
+        )  # fmt: skip
+    assert_clean(code, out, err, TOKEN, TOKEN.split(":")[1])
+    assert "Telegram từ chối token của bot (ATGT_TELEGRAM_TOKEN)" in err
+
+
+async def test_wrong_api_url_is_a_clear_line(tmp_path: Path, migrated: str) -> None:
+    async with FakeBotApi(token=TOKEN) as api:  # a wrong path on a real server answers 404
+        code, out, err = await atgt(
+            tmp_path, "run", database_url=migrated, telegram_token=TOKEN,
+            telegram_api_url=f"{api.url}/wrong/bot",
+        )  # fmt: skip
+    assert_clean(code, out, err, TOKEN)
+    assert "ATGT_TELEGRAM_API_URL" in err
+
+
+async def test_unreachable_telegram(tmp_path: Path, migrated: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/bot"  # nothing listens there
+    code, out, err = await atgt(
+        tmp_path, "run", database_url=migrated, telegram_token=TOKEN, telegram_api_url=url,
+        telegram_timeout="2",
+    )  # fmt: skip
+    assert_clean(code, out, err, TOKEN)
+    assert f"Không kết nối được tới Telegram ({url})" in err
+
+
+async def test_debug_shows_the_traceback_still_redacted(tmp_path: Path, migrated: str) -> None:
+    async with FakeBotApi(token="111:SOMEONE-ELSE") as api:
+        code, _, err = await atgt(
+            tmp_path, "--debug", "run", database_url=migrated, telegram_token=TOKEN,
+            telegram_api_url=api.base_url,
+        )  # fmt: skip
+    assert code != 0
+    assert "Traceback" in err and "InvalidToken" in err
+    assert TOKEN not in err and TOKEN.split(":")[1] not in err
+    assert err.rstrip().endswith("máy chủ Bot API riêng.")
+
+
+async def test_tables_missing_before_db_upgrade(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code, out, err = await atgt(tmp_path, "org", "show", database_url=url)
+    assert_clean(code, out, err)
+    assert "chưa được khởi tạo" in err and "atgt db upgrade" in err
+    code, out, err = await atgt(tmp_path, "run", database_url=url, telegram_token=TOKEN)
+    assert_clean(code, out, err, TOKEN)
+    assert "atgt db upgrade" in err
+
+
+async def test_sqlite_file_in_a_missing_directory(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'bot.db'}"
+    code, out, err = await atgt(tmp_path, "db", "upgrade", database_url=url)
+    assert_clean(code, out, err)
+    assert "Không mở được tệp cơ sở dữ liệu SQLite" in err
+
+
+async def test_postgresql_down(tmp_path: Path) -> None:
+    url = f"postgresql://atgt:{DB_PASSWORD}@127.0.0.1:{free_port()}/atgt"
+    code, out, err = await atgt(tmp_path, "org", "show", database_url=url)
+    assert_clean(code, out, err, DB_PASSWORD)
+    assert "Không kết nối được tới PostgreSQL 127.0.0.1:" in err
+
+
+async def test_postgresql_database_name_wrong(tmp_path: Path, pg_url: str) -> None:
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/atgt_no_such_database"
+    code, out, err = await atgt(tmp_path, "db", "upgrade", database_url=url)
+    assert_clean(code, out, err)
+    assert "'atgt_no_such_database' không tồn tại" in err
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"send_retry_backoff": "1,x,4"}, "ATGT_SEND_RETRY_BACKOFF='x': phải là một số"),
+        ({"telegram_rate": "nhanh"}, "ATGT_TELEGRAM_RATE='nhanh': phải là một số"),
+        ({"webhook_port": "0"}, "ATGT_WEBHOOK_PORT='0': phải từ 1 trở lên"),
+        ({"content_dirs": "[/etc/atgt"}, "ATGT_CONTENT_DIRS='[/etc/atgt': danh sách JSON"),
+        ({"database_url": "mysql://db/x"}, "ATGT_DATABASE_URL='mysql://db/x': chỉ hỗ trợ"),
+        ({"telegram_webhook_secret": "bad secret!"}, "ATGT_TELEGRAM_WEBHOOK_SECRET: 1-256"),
+    ],
+)
+async def test_malformed_settings(tmp_path: Path, settings: dict[str, str], expected: str) -> None:
+    code, out, err = await atgt(tmp_path, "org", "show", **settings)
+    assert_clean(code, out, err, "bad secret!")
+    assert expected in err
+    assert "Hãy sửa biến môi trường" in err
+
+
+async def test_plain_path_and_comma_lists_are_accepted(tmp_path: Path, migrated: str) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    code, out, err = await atgt(
+        tmp_path, "content", "check", database_url=migrated,
+        content_dirs=f"{first},{second}", send_retry_backoff="1, 2,4",
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = await atgt(
+        tmp_path, "content", "check", database_url=migrated, content_dirs=str(first),
+    )  # fmt: skip
+    assert code == 0, err
+
+
+async def test_usage_errors_and_help_in_vietnamese(tmp_path: Path) -> None:
+    code, out, err = await atgt(tmp_path, "org", "import")
+    assert code == 2
+    assert "Thiếu tham số 'file'" in err and "Missing" not in err
+    assert "Gõ 'atgt org import --help' để xem hướng dẫn." in err
+    code, out, err = await atgt(tmp_path, "org", "imprt")
+    assert "Không có lệnh 'imprt'. Có phải ý anh/chị là 'import'?" in err
+    code, out, err = await atgt(tmp_path, "--help")
+    assert code == 0
+    assert "Cách dùng:" in out and "Hiện hướng dẫn này rồi thoát." in out and "--debug" in out
+    assert "Usage" not in out and "Show this message" not in out
