@@ -161,12 +161,12 @@ async def test_malformed_settings(tmp_path: Path, settings: dict[str, str], expe
 async def test_plain_path_and_comma_lists_are_accepted(tmp_path: Path, migrated: str) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir(), second.mkdir()
-    code, out, err = await atgt(
+    code, _, err = await atgt(
         tmp_path, "content", "check", database_url=migrated,
         content_dirs=f"{first},{second}", send_retry_backoff="1, 2,4",
     )  # fmt: skip
     assert code == 0, err
-    code, out, err = await atgt(
+    code, _out, err = await atgt(
         tmp_path, "content", "check", database_url=migrated, content_dirs=str(first),
     )  # fmt: skip
     assert code == 0, err

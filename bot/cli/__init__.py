@@ -21,6 +21,7 @@ from bot.cli.jobs import jobs_app
 from bot.cli.org import org_app
 from bot.cli.plans import ask, plan_app
 from bot.cli.report import report_app
+from bot.cli.status import status
 from bot.cli.zalo import zalo_app
 from bot.content import ContentError
 from bot.core.texts import t
@@ -49,6 +50,7 @@ app.add_typer(zalo_app, name="zalo")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(broadcast_app, name="broadcast")
 app.add_typer(report_app, name="report")
+app.command("status")(status)
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///atgt-demo.db"
 

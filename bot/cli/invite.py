@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import err, in_session, out, settings
 from bot.core.texts import t
-from bot.services import invites, org
+from bot.services import bot_state, invites, org
 from bot.services.exports import write_xlsx
 from bot.settings import Settings
 
@@ -40,22 +40,24 @@ def invite_create(
 def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> tuple[str, str] | None:
+    async def work(session: AsyncSession) -> tuple[str, str, str | None] | None:
         found = await org.find_person(session, code=code)
         if found is None:
             return None
-        return found.full_name, await invites.create_invite(session, person=found, now=now, ttl=ttl)
+        invite = await invites.create_invite(session, person=found, now=now, ttl=ttl)
+        username = await bot_state.bot_username(session, config.telegram_bot_username)
+        return found.full_name, invite, username
 
     created = in_session(work)
     if created is None:
         err.print(t("cli.person_unknown", code=code), markup=False)
         raise typer.Exit(1)
-    name, invite = created
+    name, invite, username = created
     expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
     out.print(
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
     )
-    link = invites.deep_link(config.telegram_bot_username, invite)
+    link = invites.deep_link(username, invite)
     out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
 
 
@@ -70,11 +72,12 @@ def _invite_unit(
         if found is None:
             return None
         rows = []
+        username = await bot_state.bot_username(session, config.telegram_bot_username)
         for person in await org.people_in(session, unit=found):
             if person.accounts and not include_linked:
                 continue
             code = await invites.create_invite(session, person=person, now=now, ttl=ttl)
-            link = invites.deep_link(config.telegram_bot_username, code) or ""
+            link = invites.deep_link(username, code) or ""
             rows.append(
                 [
                     person.employee_code,
