@@ -204,6 +204,9 @@ class Runtime:
             await self.zalo_bot.start()
         except ZaloBotError as exc:
             await self._channel_state(ZALO_BOT, "failed")
+            if exc.code == 0:  # no answer at all: the network, not the token
+                url = self.settings.zalo_bot_api_url
+                raise StartupError(t("zalo.bot_unreachable", url=url)) from None
             raise StartupError(t("zalo.bot_refused", error=exc)) from None
         await self._channel_state(ZALO_BOT, "running")
         await self._add_sender(

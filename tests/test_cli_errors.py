@@ -97,6 +97,22 @@ async def test_unreachable_telegram(tmp_path: Path, migrated: str) -> None:
     assert f"Không kết nối được tới Telegram ({url})" in err
 
 
+async def test_unreachable_zalo_bot(tmp_path: Path, migrated: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/bot"
+    code, out, err = await atgt(
+        tmp_path, "run", database_url=migrated, zalo_bot_token=TOKEN, zalo_bot_api_url=url
+    )
+    assert_clean(code, out, err, TOKEN)
+    assert f"Không kết nối được tới Zalo Bot API ({url})" in err
+
+
+async def test_backup_into_a_missing_directory(tmp_path: Path, migrated: str) -> None:
+    target = tmp_path / "nowhere" / "backup.db"
+    code, out, err = await atgt(tmp_path, "db", "backup", str(target), database_url=migrated)
+    assert_clean(code, out, err)
+    assert f"Không đọc/ghi được {target}" in err and "Errno" not in err
+
+
 async def test_debug_shows_the_traceback_still_redacted(tmp_path: Path, migrated: str) -> None:
     async with FakeBotApi(token="111:SOMEONE-ELSE") as api:
         code, _, err = await atgt(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -98,7 +99,7 @@ def db_backup(target: Annotated[Path, typer.Argument(help="Tệp sao lưu sẽ g
     try:
         backup.backup(settings().database_url, target)
     except (backup.BackupError, OSError, sqlite3.Error) as exc:
-        raise fail(str(exc)) from None
+        raise fail(errors.file_problem(exc, target)) from None
     out.print(t("cli.backup_done", path=target), markup=False)
 
 
@@ -113,12 +114,13 @@ def db_restore(
     try:
         backup.restore(settings().database_url, source)
     except (backup.BackupError, OSError, sqlite3.Error) as exc:
-        raise fail(str(exc)) from None
+        raise fail(errors.file_problem(exc, source)) from None
     out.print(t("cli.restore_done", path=source), markup=False)
 
 
 def main() -> None:
     """Entry point of the `atgt` console script: any failure becomes a short, redacted message."""
+    threading.excepthook = _thread_failed
     try:
         app()
     except KeyboardInterrupt:
@@ -131,6 +133,12 @@ def main() -> None:
             context = {"database_url": loaded.database_url, "telegram_url": _api_url(loaded)}
         err.print(errors.report(exc, debug=state.debug, **context), markup=False, highlight=False)
         sys.exit(1)
+
+
+def _thread_failed(args: threading.ExceptHookArgs) -> None:
+    """A worker thread's uncaught error, reported like the main thread's (redacted)."""
+    if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+        err.print(errors.report(args.exc_value, debug=state.debug), markup=False, highlight=False)
 
 
 def _api_url(loaded: Settings) -> str:

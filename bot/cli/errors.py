@@ -116,6 +116,16 @@ def _known(exc: BaseException, database_url: str, telegram_url: str) -> str | No
     return None
 
 
+def file_problem(exc: BaseException, path: object) -> str:
+    """A backup/restore failure on `path` in Vietnamese (BackupError messages already are)."""
+    if isinstance(exc, OSError):
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        return t("cli.os_error", path=exc.filename or path, reason=reason)
+    if isinstance(exc, sqlite3.Error):
+        return t("cli.os_error", path=path, reason=t("cli.sqlite_file"))
+    return str(exc)
+
+
 def _db_host(database_url: str) -> str:
     host = _url_part(database_url, "host") or "localhost"
     port = _url_part(database_url, "port") or "5432"

@@ -318,6 +318,7 @@ CATALOG: dict[str, str] = {
         "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và địa chỉ đã cấu hình."
     ),
     "cli.os_error": "Không đọc/ghi được {path}: {reason}.",
+    "cli.sqlite_file": "không mở được tệp SQLite (thư mục không tồn tại hoặc không có quyền)",
     "cli.debug_help": "Hiện đầy đủ traceback khi có lỗi (dành cho người hỗ trợ kỹ thuật).",
     "cli.settings_error": "Không khởi động được: {error}",
     "cli.settings_invalid": "Cấu hình không hợp lệ — {problems}",
@@ -504,6 +505,10 @@ CATALOG: dict[str, str] = {
     "zalo.bot_refused": (
         "Zalo Bot không khởi động được ({error}). Hãy kiểm tra ATGT_ZALO_BOT_TOKEN "
         "trong Zalo Bot Manager và ATGT_ZALO_BOT_API_URL."
+    ),
+    "zalo.bot_unreachable": (
+        "Không kết nối được tới Zalo Bot API ({url}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và giá trị ATGT_ZALO_BOT_API_URL."
     ),
     "zalo.oa_refused": (
         "Không lấy được mã truy cập Zalo OA ({error}). Quản trị viên OA cần cấp quyền "
