@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.texts import t
 
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_URL = "https://bot-api.zaloplatforms.com/bot"
@@ -107,6 +108,14 @@ class Settings(BaseSettings):
         if any(pause < 0 or pause != pause for pause in value):
             raise ValueError("các khoảng chờ phải là số không âm, ví dụ 1,2,4")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(t("settings.log_level", levels=", ".join(_LOG_LEVELS)))
+        return level
 
     @field_validator("timezone")
     @classmethod

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
+from bot.app import RedactingFormatter, register_secrets
 from tests.channels.support import free_port
 from tests.conftest import PG_ADMIN_URL
 from tests.fakes.telegram import FakeBotApi
@@ -162,6 +165,7 @@ async def test_postgresql_database_name_wrong(tmp_path: Path, pg_url: str) -> No
         ({"send_retry_backoff": "1,x,4"}, "ATGT_SEND_RETRY_BACKOFF='x': phải là một số"),
         ({"telegram_rate": "nhanh"}, "ATGT_TELEGRAM_RATE='nhanh': phải là một số"),
         ({"webhook_port": "0"}, "ATGT_WEBHOOK_PORT='0': phải từ 1 trở lên"),
+        ({"log_level": "verbose"}, "ATGT_LOG_LEVEL='verbose': mức ghi log phải là"),
         ({"content_dirs": "[/etc/atgt"}, "ATGT_CONTENT_DIRS='[/etc/atgt': danh sách JSON"),
         ({"database_url": "mysql://db/x"}, "ATGT_DATABASE_URL='mysql://db/x': chỉ hỗ trợ"),
         ({"telegram_webhook_secret": "bad secret!"}, "ATGT_TELEGRAM_WEBHOOK_SECRET: 1-256"),
@@ -199,3 +203,14 @@ async def test_usage_errors_and_help_in_vietnamese(tmp_path: Path) -> None:
     assert code == 0
     assert "Cách dùng:" in out and "Hiện hướng dẫn này rồi thoát." in out and "--debug" in out
     assert "Usage" not in out and "Show this message" not in out
+
+
+def test_log_tracebacks_are_redacted() -> None:
+    register_secrets([TOKEN])
+    try:
+        raise RuntimeError(f"The token `{TOKEN}` was rejected; url /bot{quote(TOKEN)}/getMe")
+    except RuntimeError:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+    text = RedactingFormatter("%(message)s").format(record)
+    assert "RuntimeError" in text and "***" in text
+    assert TOKEN not in text and quote(TOKEN) not in text

@@ -332,6 +332,7 @@ CATALOG: dict[str, str] = {
     "settings.too_large": "phải nhỏ hơn {limit}",
     "settings.too_large_or_equal": "không được lớn hơn {limit}",
     "settings.invalid": "giá trị không hợp lệ",
+    "settings.log_level": "mức ghi log phải là một trong {levels}",
     "cli.content_bad": "Nội dung có {count} lỗi:",
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
