@@ -71,12 +71,25 @@ def show_error(error: object) -> None:
     print("\n".join(lines), file=sys.stderr)
 
 
+def _translate_types(parameter: type) -> None:
+    """Vietnamese value types next to options and arguments (<chữ>, <số nguyên>...)."""
+    english = parameter.display_type_rich
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        label = english(self, ctx=ctx)
+        if not isinstance(label, str) or label not in CLI_FRAMEWORK:
+            return label
+        return CLI_FRAMEWORK[label] or None
+
+    parameter.display_type_rich = display_type_rich
+
+
 def install() -> None:
     """Make typer's help and errors Vietnamese (once per process)."""
     if _installed:
         return
     _installed.append(True)
-    from typer import _click, rich_utils
+    from typer import _click, core, rich_utils
     from typer._click import decorators, exceptions, formatting
 
     for constant in _RICH_CONSTANTS:
@@ -85,6 +98,9 @@ def install() -> None:
             setattr(rich_utils, constant, CLI_FRAMEWORK.get(value, value))
     rich_utils.rich_format_error = show_error
     exceptions.ClickException.show = lambda self, file=None: show_error(self)  # type: ignore[method-assign]
+
+    for parameter in (core._TyperParameter, core.TyperOption):
+        _translate_types(parameter)
 
     english_usage = formatting.HelpFormatter.write_usage
 
