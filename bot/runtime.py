@@ -28,7 +28,7 @@ from bot.channels.zalo_bot import ZaloBotError
 from bot.channels.zalo_bot_app import ZaloBotChannel
 from bot.channels.zalo_oa import CHANNEL as ZALO_OA
 from bot.channels.zalo_oa_app import ZaloOaChannel
-from bot.channels.zalo_oa_token import TokenError
+from bot.channels.zalo_oa_token import TokenError, TokenUnavailable
 from bot.core.router import command_menu
 from bot.core.texts import t
 from bot.db.migrate import current_revision, head_revision
@@ -219,6 +219,10 @@ class Runtime:
         )
         try:
             await self.zalo_oa.start()
+        except TokenUnavailable as exc:  # the network or the server, not the grant
+            await self._channel_state(ZALO_OA, "failed")
+            url = self.settings.zalo_oa_oauth_url
+            raise StartupError(t("zalo.oa_unreachable", url=url, error=exc)) from None
         except TokenError as exc:
             await self._channel_state(ZALO_OA, "failed")
             raise StartupError(t("zalo.oa_refused", error=exc)) from None

@@ -109,6 +109,17 @@ async def test_unreachable_zalo_bot(tmp_path: Path, migrated: str) -> None:
     assert f"Không kết nối được tới Zalo Bot API ({url})" in err
 
 
+async def test_unreachable_zalo_oauth_server(tmp_path: Path, migrated: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v4/oa/access_token"
+    code, out, err = await atgt(
+        tmp_path, "run", database_url=migrated, zalo_oa_app_id="42", zalo_oa_secret_key=TOKEN,
+        zalo_oa_refresh_token=DB_PASSWORD, zalo_oa_oauth_url=url,
+        zalo_oa_webhook_port=str(free_port()), webhook_port=str(free_port()),
+    )  # fmt: skip
+    assert_clean(code, out, err, TOKEN, DB_PASSWORD)
+    assert f"máy chủ cấp quyền Zalo OA ({url}; OAuth server: ConnectError)" in err
+
+
 async def test_backup_into_a_missing_directory(tmp_path: Path, migrated: str) -> None:
     target = tmp_path / "nowhere" / "backup.db"
     code, out, err = await atgt(tmp_path, "db", "backup", str(target), database_url=migrated)

@@ -515,6 +515,11 @@ CATALOG: dict[str, str] = {
         "Không lấy được mã truy cập Zalo OA ({error}). Quản trị viên OA cần cấp quyền "
         "cho ứng dụng và đặt mã làm mới vào ATGT_ZALO_OA_REFRESH_TOKEN."
     ),
+    "zalo.oa_unreachable": (
+        "Không nhận được trả lời hợp lệ từ máy chủ cấp quyền Zalo OA ({url}; {error}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và ATGT_ZALO_OA_OAUTH_URL; "
+        "mã làm mới chưa bị dùng, chạy lại sau khi sửa."
+    ),
     "zalo.unreachable_header": "{count} người đã tham gia nhưng hiện không nhắn tin được:",
     "zalo.unreachable_line": "• {code} {name} ({unit}): {reasons}",
     "zalo.unreachable_none": "Mọi người đã tham gia đều đang nhắn tin được.",
