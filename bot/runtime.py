@@ -281,7 +281,10 @@ class Runtime:
         return {TELEGRAM: self.telegram, ZALO_BOT: self.zalo_bot, ZALO_OA: self.zalo_oa}
 
     async def _check_schema(self) -> None:
-        if await current_revision(self.app.engine) != head_revision():
+        current = await current_revision(self.app.engine)
+        if current is None:
+            raise StartupError(t("run.schema_missing"))
+        if current != head_revision():
             raise StartupError(t("run.schema_outdated"))
 
     def _telegram_channel(self) -> TelegramChannel:

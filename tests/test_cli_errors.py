@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -146,7 +147,26 @@ async def test_tables_missing_before_db_upgrade(tmp_path: Path) -> None:
     assert "chưa được khởi tạo" in err and "atgt db upgrade" in err
     code, out, err = await atgt(tmp_path, "run", database_url=url, telegram_token=TOKEN)
     assert_clean(code, out, err, TOKEN)
-    assert "atgt db upgrade" in err
+    assert "Cơ sở dữ liệu còn trống" in err and "atgt db upgrade" in err
+
+
+async def test_database_of_an_older_version(tmp_path: Path, migrated: str) -> None:
+    path = migrated.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:  # as if the code were upgraded but not the database
+        db.execute("DROP TABLE bot_state")
+        db.execute("ALTER TABLE person DROP COLUMN phone")
+        db.execute("UPDATE alembic_version SET version_num = '0008'")
+    code, out, err = await atgt(tmp_path, "status", database_url=migrated)
+    assert_clean(code, out, err)
+    assert "thiếu bảng bot_state" in err and "atgt db upgrade" in err
+    code, out, err = await atgt(
+        tmp_path, "invite", "create", "--person", "NV1", database_url=migrated
+    )
+    assert_clean(code, out, err)
+    assert "thiếu cột person.phone" in err and "atgt db upgrade" in err
+    code, out, err = await atgt(tmp_path, "run", database_url=migrated, telegram_token=TOKEN)
+    assert_clean(code, out, err, TOKEN)
+    assert "chưa ở phiên bản mới nhất" in err
 
 
 async def test_sqlite_file_in_a_missing_directory(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from bot.core.texts import t
 # Names of ATGT_ variables that hold secrets (also read when the settings themselves are broken).
 _SECRET_NAME = re.compile(r"^ATGT_\w*(TOKEN|SECRET|KEY|PASSWORD)\w*$")
 _MISSING_TABLE = re.compile(r'no such table: (\w+)|relation "([^"]+)" does not exist')
+_MISSING_COLUMN = re.compile(r'no such column: ([\w.]+)|column "?([\w.]+)"? does not exist')
 _OS_REASONS = {
     errno.ENOENT: "không tồn tại",
     errno.EACCES: "không có quyền truy cập",
@@ -99,6 +100,10 @@ def _known(exc: BaseException, database_url: str, telegram_url: str) -> str | No
     if missing or _sqlstate(exc) == "42P01":
         table = (missing.group(1) or missing.group(2)) if missing else "?"
         return t("cli.db_not_initialised", table=table)
+    column = _MISSING_COLUMN.search(text)
+    if column or _sqlstate(exc) == "42703":
+        name = (column.group(1) or column.group(2)) if column else "?"
+        return t("cli.db_outdated", column=name)
     state = _sqlstate(exc)
     if state == "3D000":
         return t("cli.db_missing", name=_url_part(database_url, "database"), host=host)

@@ -269,6 +269,10 @@ CATALOG: dict[str, str] = {
         "ATGT_ZALO_OA_APP_ID (xem README), hoặc chạy bản thử: atgt demo."
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
+    "run.schema_missing": (
+        "Cơ sở dữ liệu còn trống (chưa tạo bảng nào). Hãy chạy: atgt db upgrade "
+        "(và kiểm tra ATGT_DATABASE_URL trỏ đúng cơ sở dữ liệu)."
+    ),
     "run.telegram_token_refused": (
         "Telegram từ chối token của bot (ATGT_TELEGRAM_TOKEN) hoặc địa chỉ "
         "ATGT_TELEGRAM_API_URL ({url}) không phải Bot API.\n"
@@ -292,6 +296,9 @@ CATALOG: dict[str, str] = {
     "cli.db_not_initialised": (
         "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa nâng cấp (thiếu bảng {table}).\n"
         "Hãy chạy: atgt db upgrade"
+    ),
+    "cli.db_outdated": (
+        "Cơ sở dữ liệu chưa ở phiên bản mới nhất (thiếu cột {column}).\nHãy chạy: atgt db upgrade"
     ),
     "cli.db_missing": (
         "Cơ sở dữ liệu {name!r} không tồn tại trên máy chủ PostgreSQL {host}.\n"
