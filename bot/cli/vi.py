@@ -6,6 +6,7 @@ where they are shown: whole messages are matched against the table's English pat
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from functools import cache
@@ -89,6 +90,13 @@ def install() -> None:
     if _installed:
         return
     _installed.append(True)
+    try:
+        _patch()
+    except (ImportError, AttributeError):  # another typer layout: its English texts stay
+        logging.getLogger(__name__).debug("typer texts not translated", exc_info=True)
+
+
+def _patch() -> None:
     from typer import _click, core, rich_utils
     from typer._click import decorators, exceptions, formatting
 
