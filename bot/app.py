@@ -123,6 +123,8 @@ async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
 
 # Every secret this process knows, for redaction wherever text leaves it (logs, errors).
 _SECRETS: set[str] = set()
+# Shorter values would blank out ordinary words and numbers (and protect nothing).
+MIN_REDACTED = 4
 
 
 def register_secrets(secrets: list[str]) -> None:
@@ -133,7 +135,7 @@ def register_secrets(secrets: list[str]) -> None:
 def redact(text: str, secrets: list[str] | None = None) -> str:
     """`text` with every known secret (also URL-quoted) replaced by ***."""
     for secret in sorted({*_SECRETS, *(secrets or [])}, key=len, reverse=True):
-        if not secret:
+        if len(secret) < MIN_REDACTED:
             continue
         for form in {secret, quote(secret, safe=""), quote(secret)}:
             text = text.replace(form, "***")
