@@ -70,6 +70,7 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self.health_server: WebServer | None = None
         self.process = f"{socket.gethostname()}:{os.getpid()}"
+        self._running: set[str] = set()  # channels started by this process
 
     def _wake(self, channel: str) -> None:
         sender = self.senders.get(channel)
@@ -125,6 +126,8 @@ class Runtime:
 
     async def _channel_state(self, channel: str, state: str, **details: object) -> None:
         now = self.app.router.now().isoformat()
+        if state == "running":
+            self._running.add(channel)
         value = {"state": state, "process": self.process, "since": now, **details}
         # Another process may run this channel now: "stopped" only replaces our own note.
         await self._record(bot_state.CHANNEL_PREFIX + channel, value, if_mine=state == "stopped")
@@ -272,13 +275,9 @@ class Runtime:
         for zalo in (self.zalo_bot, self.zalo_oa):
             if zalo is not None:
                 await zalo.close()
-        for name, channel in self._channels().items():
-            if channel is not None:
-                await self._channel_state(name, "stopped")
+        for name in sorted(self._running):  # a channel that failed to start stays "failed"
+            await self._channel_state(name, "stopped")
         await self.app.close()
-
-    def _channels(self) -> dict[str, object | None]:
-        return {TELEGRAM: self.telegram, ZALO_BOT: self.zalo_bot, ZALO_OA: self.zalo_oa}
 
     async def _check_schema(self) -> None:
         current = await current_revision(self.app.engine)

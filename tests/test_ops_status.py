@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+from telegram.error import InvalidToken
 
 from bot.runtime import Runtime
 from bot.services import bot_state
@@ -83,3 +85,19 @@ async def test_healthz_port_taken_does_not_stop_the_bot(database_url, tmp_path, 
             await second.stop()
         finally:
             await first.stop()
+
+
+async def test_status_shows_a_channel_that_failed_to_start(database_url, tmp_path, clock):
+    async with FakeBotApi("111:SOMEONE-ELSE") as api:  # refuses our token
+        settings = load_settings(
+            database_url=database_url, telegram_token=TOKEN, telegram_api_url=api.base_url,
+            webhook_port=free_port(),
+        )  # fmt: skip
+        runtime = Runtime(settings, clock=clock)
+        with pytest.raises(InvalidToken):
+            await runtime.start()
+        await runtime.stop()
+    code, out, err = await atgt(tmp_path, "status", database_url=database_url,
+                                telegram_token=TOKEN)  # fmt: skip
+    assert code == 0, err
+    assert "Telegram: lỗi khi khởi động" in out
