@@ -128,6 +128,24 @@ async def test_backup_into_a_missing_directory(tmp_path: Path, migrated: str) ->
     assert f"Không đọc/ghi được {target}" in err and "Errno" not in err
 
 
+async def test_file_errors_in_vietnamese(tmp_path: Path, migrated: str) -> None:
+    missing, binary, bad_yaml = tmp_path / "none.txt", tmp_path / "bin.txt", tmp_path / "f.yaml"
+    binary.write_bytes(b"\xff\xfe\x00t\x00")
+    bad_yaml.write_text("a: [b\n", encoding="utf-8")
+    _, _, err = await atgt(tmp_path, "broadcast", "--text-file", str(missing),
+                           database_url=migrated)  # fmt: skip
+    assert f"Không đọc được tệp {missing}: không tồn tại" in err and "Errno" not in err
+    _, _, err = await atgt(tmp_path, "broadcast", "--text-file", str(binary),
+                           database_url=migrated)  # fmt: skip
+    assert "không phải văn bản UTF-8" in err
+    code, out, err = await atgt(
+        tmp_path, "campaign", "create", "--name", "X", "--from", "01/01/2027",
+        "--to", "31/12/2027", "--unit", "X", "--form", str(bad_yaml), database_url=migrated,
+    )  # fmt: skip
+    assert_clean(code, out, err)
+    assert "sai cú pháp YAML ở dòng 2" in err
+
+
 async def test_debug_shows_the_traceback_still_redacted(tmp_path: Path, migrated: str) -> None:
     async with FakeBotApi(token="111:SOMEONE-ELSE") as api:
         code, _, err = await atgt(

@@ -121,6 +121,18 @@ def _known(exc: BaseException, database_url: str, telegram_url: str) -> str | No
     return None
 
 
+def reason(exc: BaseException) -> str:
+    """Why a file could not be read, in Vietnamese (for cli.file_unreadable)."""
+    if isinstance(exc, OSError):
+        return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    if isinstance(exc, UnicodeDecodeError):
+        return t("cli.not_utf8")
+    mark = getattr(exc, "problem_mark", None)  # a YAML syntax error
+    if mark is not None:
+        return t("cli.bad_yaml", line=mark.line + 1)
+    return str(exc)
+
+
 def file_problem(exc: BaseException, path: object) -> str:
     """A backup/restore failure on `path` in Vietnamese (BackupError messages already are)."""
     if isinstance(exc, OSError):

@@ -358,6 +358,8 @@ CATALOG: dict[str, str] = {
     "cli.forget_done": "Đã xóa {code} và {count} bản ghi liên quan.",
     "cli.bad_role": "Vai trò {value!r} không hợp lệ (employee, manager, admin).",
     "cli.file_unreadable": "Không đọc được tệp {path}: {reason}",
+    "cli.not_utf8": "không phải văn bản UTF-8 (hãy lưu lại tệp với mã hóa UTF-8)",
+    "cli.bad_yaml": "sai cú pháp YAML ở dòng {line}",
     "cli.broadcast_need_text": "Cần --text-file TỆP chứa nội dung thông báo.",
     "cli.broadcast_sending": "Đang gửi thông báo số {id}",
     "cli.campaign_dates": "Ngày kết thúc phải sau ngày bắt đầu.",
