@@ -6,6 +6,9 @@ import httpx
 import pytest
 from telegram.error import InvalidToken
 
+from bot.core import outbox
+from bot.core.messages import Reply
+from bot.db.session import make_engine, make_sessionmaker
 from bot.runtime import Runtime
 from bot.services import bot_state
 from bot.settings import load_settings
@@ -52,10 +55,16 @@ async def test_polling_health_username_and_status(database_url, tmp_path, clock)
                            database_url=database_url)  # fmt: skip
     assert with_link[0] == 0, with_link[2]
     assert "https://t.me/atgt_test_bot?start=" in with_link[1]  # no ATGT_TELEGRAM_BOT_USERNAME
+    engine = make_engine(database_url)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        await outbox.enqueue(session, channel="telegram", chat_id="9", replies=[Reply("x")],
+                             now=clock())  # fmt: skip
+    await engine.dispose()
     code, out, err = await atgt(tmp_path, "status", database_url=database_url,
                                 telegram_token=TOKEN)  # fmt: skip
     assert code == 0, err
     assert "Telegram: đã dừng" in out
+    assert "Telegram: 1 / 0 / 0 (tin chờ lâu nhất từ 02/03/2026 08:00)" in out
     assert "Hàng đợi gửi" in out and "Lịch tự động" in out and "Tiến trình chính" in out
     assert "Chạy lịch tự động" in out
 

@@ -37,7 +37,7 @@ def status() -> None:
 async def _report(session: AsyncSession, config: Settings) -> list[str]:
     lines = [t("status.title")]
     lines += await _channels(session, config)
-    lines += await _backlog(session)
+    lines += await _backlog(session, config)
     lines += await _schedules(session, config)
     lines += await _leaders(session, config)
     return lines
@@ -94,15 +94,18 @@ async def _channels(session: AsyncSession, config: Settings) -> list[str]:
     return lines
 
 
-async def _backlog(session: AsyncSession) -> list[str]:
+async def _backlog(session: AsyncSession, config: Settings) -> list[str]:
     query = (
         select(Outbox.channel, Outbox.status, func.count(), func.min(Outbox.created_at))
         .where(Outbox.status.in_(BACKLOG))
         .group_by(Outbox.channel, Outbox.status)
     )
     counts: dict[str, dict[OutboxStatus, int]] = {}
-    for channel, status_, count, _ in await session.execute(query):
+    oldest: dict[str, datetime] = {}
+    for channel, status_, count, first in await session.execute(query):
         counts.setdefault(channel, {})[OutboxStatus(status_)] = count
+        if status_ == OutboxStatus.PENDING and first is not None:
+            oldest[channel] = first
     lines = [t("status.backlog")]
     for channel in sorted(counts):
         by_status = counts[channel]
@@ -113,6 +116,9 @@ async def _backlog(session: AsyncSession) -> list[str]:
                 pending=by_status.get(OutboxStatus.PENDING, 0),
                 sending=by_status.get(OutboxStatus.SENDING, 0),
                 failed=by_status.get(OutboxStatus.FAILED, 0),
+                oldest=t("status.backlog_oldest", when=_when(oldest[channel], config))
+                if channel in oldest
+                else "",
             )
         )
     if not counts:
