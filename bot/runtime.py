@@ -181,23 +181,19 @@ class Runtime:
     async def _lead(self, name: str, *, start: Action, stop: Action) -> None:
         """Play a role now if no other process does; otherwise stand by to take it over."""
         lease = Lease(self.app.engine, name)
-        started = start
 
-        async def start_and_record() -> None:
-            await started()
+        async def take() -> None:
+            await start()
             value = {"process": self.process, "since": self.app.router.now().isoformat()}
-            await self._record(bot_state.ROLE_PREFIX + name, value)
+            await self._record(bot_state.ROLE_PREFIX + name, value)  # for atgt status
 
-        start = start_and_record
         first = await lease.try_acquire()
         if first:
             log.info("this process now runs %s", name)
-            await start()
+            await take()
         else:
             log.info("%s runs in another process; standing by", name)
-        self._tasks.append(
-            asyncio.create_task(hold(lease, start=start, stop=stop, first_try=first))
-        )
+        self._tasks.append(asyncio.create_task(hold(lease, start=take, stop=stop, first_try=first)))
 
     async def _start_zalo_bot(self) -> None:
         self.zalo_bot, transport = zalo_bot(

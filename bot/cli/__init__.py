@@ -29,7 +29,6 @@ from bot.core.texts import t
 from bot.db.migrate import upgrade_database
 from bot.runtime import StartupError, serve
 from bot.services import backup
-from bot.settings import Settings
 
 vi.install()
 # No rich tracebacks with local variables (they would print tokens); main() reports errors.
@@ -130,7 +129,8 @@ def main() -> None:
         loaded = state.settings
         context = {}
         if loaded is not None:
-            context = {"database_url": loaded.database_url, "telegram_url": _api_url(loaded)}
+            # The Bot API base URL never contains the token (PTB appends it).
+            context = {"database_url": loaded.database_url, "telegram_url": loaded.telegram_api_url}
         err.print(errors.report(exc, debug=state.debug, **context), markup=False, highlight=False)
         sys.exit(1)
 
@@ -139,8 +139,3 @@ def _thread_failed(args: threading.ExceptHookArgs) -> None:
     """A worker thread's uncaught error, reported like the main thread's (redacted)."""
     if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
         err.print(errors.report(args.exc_value, debug=state.debug), markup=False, highlight=False)
-
-
-def _api_url(loaded: Settings) -> str:
-    """The Telegram Bot API address as configured (it never contains the token)."""
-    return loaded.telegram_api_url
