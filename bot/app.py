@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -121,6 +122,27 @@ async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
         await app.close()
 
 
+# Every secret this process knows, for redaction wherever text leaves it (logs, errors).
+_SECRETS: set[str] = set()
+# Shorter values would blank out ordinary words and numbers (and protect nothing).
+MIN_REDACTED = 4
+
+
+def register_secrets(secrets: list[str]) -> None:
+    """Remember secrets so that `redact` hides them from then on."""
+    _SECRETS.update(s for s in secrets if s)
+
+
+def redact(text: str, secrets: list[str] | None = None) -> str:
+    """`text` with every known secret (also URL-quoted) replaced by ***."""
+    for secret in sorted({*_SECRETS, *(secrets or [])}, key=len, reverse=True):
+        if len(secret) < MIN_REDACTED:
+            continue
+        for form in {secret, quote(secret, safe=""), quote(secret)}:
+            text = text.replace(form, "***")
+    return text
+
+
 class RedactSecrets(logging.Filter):
     """Replace secrets in every log record, whatever library wrote it."""
 
@@ -137,10 +159,18 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redact the whole formatted record, tracebacks included (the filter sees the message)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def configure_logging(settings: Settings) -> None:
     """Plain logs on stderr with secrets redacted; library chatter kept quiet."""
+    register_secrets(settings.secret_values())
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(settings.secret_values()))
     root = logging.getLogger()
     root.handlers[:] = [handler]

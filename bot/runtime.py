@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import os
 import signal
+import socket
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import text
@@ -14,20 +18,24 @@ from bot.app import App, Clock, build_app, utc_now
 from bot.channels.delivery import Transport
 from bot.channels.pacing import Pacer
 from bot.channels.sender import Sender
+from bot.channels.serving import WebServer, health_app
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramTransport
 from bot.channels.telegram_app import TelegramChannel
 from bot.channels.webhook import WebhookConfig
+from bot.channels.zalo_bot import CHANNEL as ZALO_BOT
 from bot.channels.zalo_bot import ZaloBotError
 from bot.channels.zalo_bot_app import ZaloBotChannel
+from bot.channels.zalo_oa import CHANNEL as ZALO_OA
 from bot.channels.zalo_oa_app import ZaloOaChannel
-from bot.channels.zalo_oa_token import TokenError
+from bot.channels.zalo_oa_token import TokenError, TokenUnavailable
 from bot.core.router import command_menu
 from bot.core.texts import t
 from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
 from bot.leadership import Action, Lease, hold
 from bot.scheduling import Scheduler
+from bot.services import bot_state
 from bot.services.notify import QuietHours
 from bot.services.plans.index import load_index
 from bot.settings import Settings
@@ -60,6 +68,9 @@ class Runtime:
             on_enqueued=self._wake_all,
         )
         self._tasks: list[asyncio.Task[None]] = []
+        self.health_server: WebServer | None = None
+        self.process = f"{socket.gethostname()}:{os.getpid()}"
+        self._running: set[str] = set()  # channels started by this process
 
     def _wake(self, channel: str) -> None:
         sender = self.senders.get(channel)
@@ -85,7 +96,56 @@ class Runtime:
             await self._start_zalo_bot()
         if settings.zalo_oa_enabled:
             await self._start_zalo_oa()
+        if self.telegram is None or self.telegram.webhook is None:
+            await self._serve_health()
         await self._lead("scheduler", start=self.scheduler.start, stop=self._stop_scheduler)
+
+    async def _serve_health(self) -> None:
+        """/healthz on ATGT_WEBHOOK_HOST/PORT when no Telegram webhook server answers there."""
+        host, port = self.settings.webhook_host, self.settings.webhook_port
+        server = WebServer(health_app(self.healthy), host=host, port=port)
+        try:
+            await server.start()
+        except OSError as exc:
+            # The bot itself works without it; the operator sees why monitoring cannot reach it.
+            log.error("cannot serve /healthz on %s:%s (%s); running without it", host, port, exc)
+            return
+        self.health_server = server
+        log.info("/healthz served on %s:%s", host, port)
+
+    async def _record(self, key: str, value: dict[str, Any], *, if_mine: bool = False) -> None:
+        """Note a fact for `atgt status` (with `if_mine`, only over this process's own note)."""
+        try:
+            async with self.app.sessionmaker() as session, session.begin():
+                noted = await bot_state.get(session, key)
+                if if_mine and (noted or {}).get("process") != self.process:
+                    return
+                await bot_state.put(session, key, value, now=self.app.router.now())
+        except Exception:
+            log.warning("could not record %s for atgt status", key, exc_info=True)
+
+    async def _channel_state(self, channel: str, state: str, **details: object) -> None:
+        now = self.app.router.now().isoformat()
+        if state == "running":
+            self._running.add(channel)
+        value = {"state": state, "process": self.process, "since": now, **details}
+        # Another process may run this channel now: "stopped" only replaces our own note.
+        await self._record(bot_state.CHANNEL_PREFIX + channel, value, if_mine=state == "stopped")
+
+    async def _learn_telegram_username(self) -> None:
+        """Store the bot's @username from getMe; use it for deep links unless one is configured."""
+        assert self.telegram is not None
+        username = self.telegram.bot.username
+        if not username:
+            return
+        value = {"username": username, "id": self.telegram.bot.id}
+        await self._record(bot_state.TELEGRAM_USERNAME, value)
+        configured = self.settings.telegram_bot_username
+        if configured and configured.lstrip("@").lower() != username.lower():
+            log.warning("ATGT_TELEGRAM_BOT_USERNAME is %s; Telegram says @%s", configured, username)
+        if not configured:
+            config = self.app.router.config
+            self.app.router.config = dataclasses.replace(config, bot_username=username)
 
     def _zalo_configured(self) -> bool:
         return self.settings.zalo_bot_token is not None or self.settings.zalo_oa_enabled
@@ -121,15 +181,19 @@ class Runtime:
     async def _lead(self, name: str, *, start: Action, stop: Action) -> None:
         """Play a role now if no other process does; otherwise stand by to take it over."""
         lease = Lease(self.app.engine, name)
+
+        async def take() -> None:
+            await start()
+            value = {"process": self.process, "since": self.app.router.now().isoformat()}
+            await self._record(bot_state.ROLE_PREFIX + name, value)  # for atgt status
+
         first = await lease.try_acquire()
         if first:
             log.info("this process now runs %s", name)
-            await start()
+            await take()
         else:
             log.info("%s runs in another process; standing by", name)
-        self._tasks.append(
-            asyncio.create_task(hold(lease, start=start, stop=stop, first_try=first))
-        )
+        self._tasks.append(asyncio.create_task(hold(lease, start=take, stop=stop, first_try=first)))
 
     async def _start_zalo_bot(self) -> None:
         self.zalo_bot, transport = zalo_bot(
@@ -138,7 +202,12 @@ class Runtime:
         try:
             await self.zalo_bot.start()
         except ZaloBotError as exc:
+            await self._channel_state(ZALO_BOT, "failed")
+            if exc.code == 0:  # no answer at all: the network, not the token
+                url = self.settings.zalo_bot_api_url
+                raise StartupError(t("zalo.bot_unreachable", url=url)) from None
             raise StartupError(t("zalo.bot_refused", error=exc)) from None
+        await self._channel_state(ZALO_BOT, "running")
         await self._add_sender(
             transport, self.settings.zalo_bot_rate, self.settings.zalo_chat_interval
         )
@@ -149,15 +218,28 @@ class Runtime:
         )
         try:
             await self.zalo_oa.start()
+        except TokenUnavailable as exc:  # the network or the server, not the grant
+            await self._channel_state(ZALO_OA, "failed")
+            url = self.settings.zalo_oa_oauth_url
+            raise StartupError(t("zalo.oa_unreachable", url=url, error=exc)) from None
         except TokenError as exc:
+            await self._channel_state(ZALO_OA, "failed")
             raise StartupError(t("zalo.oa_refused", error=exc)) from None
+        await self._channel_state(ZALO_OA, "running", mode="webhook")
         await self._add_sender(
             transport, self.settings.zalo_oa_rate, self.settings.zalo_chat_interval
         )
 
     async def _start_telegram(self) -> None:
         self.telegram = self._telegram_channel()
-        await self.telegram.start()
+        try:
+            await self.telegram.start()
+        except Exception:
+            await self._channel_state(TELEGRAM, "failed")
+            raise
+        mode = "polling" if self.telegram.webhook is None else "webhook"
+        await self._channel_state(TELEGRAM, "running", mode=mode)
+        await self._learn_telegram_username()
         await self._add_sender(
             TelegramTransport(self.telegram.bot),
             self.settings.telegram_rate,
@@ -171,6 +253,9 @@ class Runtime:
     async def stop(self) -> None:
         """Stop receiving first, then let senders finish what they hold, then disconnect."""
         self.scheduler.shutdown()
+        if self.health_server is not None:
+            await self.health_server.stop()
+            self.health_server = None
         if self.telegram is not None:
             await self.telegram.stop_receiving()
         for zalo in (self.zalo_bot, self.zalo_oa):
@@ -186,10 +271,15 @@ class Runtime:
         for zalo in (self.zalo_bot, self.zalo_oa):
             if zalo is not None:
                 await zalo.close()
+        for name in sorted(self._running):  # a channel that failed to start stays "failed"
+            await self._channel_state(name, "stopped")
         await self.app.close()
 
     async def _check_schema(self) -> None:
-        if await current_revision(self.app.engine) != head_revision():
+        current = await current_revision(self.app.engine)
+        if current is None:
+            raise StartupError(t("run.schema_missing"))
+        if current != head_revision():
             raise StartupError(t("run.schema_outdated"))
 
     def _telegram_channel(self) -> TelegramChannel:

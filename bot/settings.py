@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from datetime import time
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 from sqlalchemy.engine import make_url
 
+from bot.core.texts import t
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_URL = "https://bot-api.zaloplatforms.com/bot"
@@ -65,10 +73,12 @@ class Settings(BaseSettings):
     zalo_oa_rate: float = Field(default=20.0, gt=0, le=60)
     zalo_chat_interval: float = Field(default=1.0, ge=0)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
-    content_dirs: list[Path] = Field(default_factory=list)
+    # A JSON list, or paths separated by commas (or the OS path separator), or one path.
+    content_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     quiet_hours: str = "21:00-06:30"
     # Network failures: retried after these pauses (seconds), then requeued for later.
-    send_retry_backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    # A JSON list or numbers separated by commas ("1,2,4").
+    send_retry_backoff: Annotated[tuple[float, ...], NoDecode] = (1.0, 2.0, 4.0, 8.0, 16.0)
     send_requeue_seconds: float = Field(default=60.0, gt=0)
     manager_broadcast: bool = False
     log_level: str = "INFO"
@@ -77,6 +87,35 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
+
+    @field_validator("content_dirs", mode="before")
+    @classmethod
+    def _path_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _split(value, separators=(",", os.pathsep))
+        return value
+
+    @field_validator("send_retry_backoff", mode="before")
+    @classmethod
+    def _number_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return _split(value, separators=(",", ";", " "))
+        return value
+
+    @field_validator("send_retry_backoff")
+    @classmethod
+    def _non_negative(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(pause < 0 or pause != pause for pause in value):
+            raise ValueError("các khoảng chờ phải là số không âm, ví dụ 1,2,4")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(t("settings.log_level", levels=", ".join(_LOG_LEVELS)))
+        return level
 
     @field_validator("timezone")
     @classmethod
@@ -152,6 +191,20 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def _split(value: str, *, separators: tuple[str, ...]) -> list[str]:
+    """A JSON list as is; otherwise the non-empty parts between any of `separators`."""
+    value = value.strip()
+    if value.startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            raise ValueError("danh sách JSON không hợp lệ") from None
+        if isinstance(parsed, list):
+            return parsed
+    pattern = "|".join(re.escape(sep) for sep in separators)
+    return [part.strip() for part in re.split(pattern, value) if part.strip()]
+
+
 def normalize_database_url(url: str) -> str:
     """Map plain URLs (sqlite://, postgresql://) to the async drivers the bot uses."""
     for plain, async_ in (
@@ -172,8 +225,44 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"ATGT_{str(err['loc'][0]).upper()}: {err['msg']}" if err["loc"] else err["msg"]
-            for err in exc.errors()
-        )
-        raise SettingsError(f"Cấu hình không hợp lệ — {problems}") from None
+        problems = "; ".join(_problem(err) for err in exc.errors())
+        raise SettingsError(t("cli.settings_invalid", problems=problems)) from None
+    except PydanticSettingsError as exc:  # a value the environment source could not decode
+        raise SettingsError(t("cli.settings_invalid", problems=exc)) from None
+
+
+# pydantic error types → catalog keys (the limit comes from the error's context).
+_PROBLEMS = {
+    "float_parsing": "settings.not_number",
+    "float_type": "settings.not_number",
+    "int_parsing": "settings.not_integer",
+    "int_type": "settings.not_integer",
+    "int_from_float": "settings.not_integer",
+    "bool_parsing": "settings.not_bool",
+    "greater_than": "settings.too_small",
+    "greater_than_equal": "settings.too_small_or_equal",
+    "less_than": "settings.too_large",
+    "less_than_equal": "settings.too_large_or_equal",
+}
+_LIMITS = ("gt", "ge", "lt", "le")
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One bad setting in Vietnamese: its variable, what it should be, the value if not secret."""
+    loc = [str(part) for part in error["loc"]]
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind in _PROBLEMS:
+        limit = next((context[k] for k in _LIMITS if k in context), "")
+        what = t(_PROBLEMS[kind], limit=limit)
+    elif kind == "value_error":
+        what = str(context.get("error", error["msg"]))
+    else:
+        what = t("settings.invalid")
+    if not loc:
+        return what
+    name = f"ATGT_{loc[0].upper()}"
+    field = Settings.model_fields.get(loc[0])
+    secret = field is not None and "SecretStr" in str(field.annotation)
+    shown = "" if secret or not isinstance(error.get("input"), str) else f"={error['input']!r}"
+    return f"{name}{shown}: {what}"

@@ -76,6 +76,11 @@ class TelegramChannel:
         self._server: WebServer | None = None
 
     @property
+    def webhook(self) -> WebhookConfig | None:
+        """The webhook this channel receives on, or None when it polls."""
+        return self._webhook
+
+    @property
     def bot(self) -> Any:
         """The python-telegram-bot Bot (used by the transport)."""
         return self.application.bot

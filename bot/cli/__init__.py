@@ -5,21 +5,24 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from bot.app import run_demo
+from bot.cli import errors, vi
 from bot.cli.broadcast import broadcast_app
 from bot.cli.campaign import campaign_app
-from bot.cli.common import fail, out, settings
+from bot.cli.common import err, fail, out, settings, state
 from bot.cli.content import content_app
 from bot.cli.invite import invite_app
 from bot.cli.jobs import jobs_app
 from bot.cli.org import org_app
 from bot.cli.plans import ask, plan_app
 from bot.cli.report import report_app
+from bot.cli.status import status
 from bot.cli.zalo import zalo_app
 from bot.content import ContentError
 from bot.core.texts import t
@@ -27,7 +30,14 @@ from bot.db.migrate import upgrade_database
 from bot.runtime import StartupError, serve
 from bot.services import backup
 
-app = typer.Typer(help="Bot thi đua bảo đảm trật tự, an toàn giao thông.", no_args_is_help=True)
+vi.install()
+# No rich tracebacks with local variables (they would print tokens); main() reports errors.
+app = typer.Typer(
+    help="Bot thi đua bảo đảm trật tự, an toàn giao thông.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Cơ sở dữ liệu.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
@@ -40,8 +50,17 @@ app.add_typer(zalo_app, name="zalo")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(broadcast_app, name="broadcast")
 app.add_typer(report_app, name="report")
+app.command("status")(status)
 
 DEMO_DATABASE_URL = "sqlite+aiosqlite:///atgt-demo.db"
+
+
+@app.callback()
+def root(
+    debug: Annotated[bool, typer.Option("--debug", help=t("cli.debug_help"))] = False,
+) -> None:
+    """Bot thi đua bảo đảm trật tự, an toàn giao thông."""
+    state.debug = debug
 
 
 @app.command()
@@ -79,7 +98,7 @@ def db_backup(target: Annotated[Path, typer.Argument(help="Tệp sao lưu sẽ g
     try:
         backup.backup(settings().database_url, target)
     except (backup.BackupError, OSError, sqlite3.Error) as exc:
-        raise fail(str(exc)) from None
+        raise fail(errors.file_problem(exc, target)) from None
     out.print(t("cli.backup_done", path=target), markup=False)
 
 
@@ -94,10 +113,29 @@ def db_restore(
     try:
         backup.restore(settings().database_url, source)
     except (backup.BackupError, OSError, sqlite3.Error) as exc:
-        raise fail(str(exc)) from None
+        raise fail(errors.file_problem(exc, source)) from None
     out.print(t("cli.restore_done", path=source), markup=False)
 
 
 def main() -> None:
-    """Entry point of the `atgt` console script."""
-    app()
+    """Entry point of the `atgt` console script: any failure becomes a short, redacted message."""
+    threading.excepthook = _thread_failed
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print(t("cli.interrupted"), markup=False)
+        sys.exit(130)
+    except Exception as exc:
+        loaded = state.settings
+        context = {}
+        if loaded is not None:
+            # The Bot API base URL never contains the token (PTB appends it).
+            context = {"database_url": loaded.database_url, "telegram_url": loaded.telegram_api_url}
+        err.print(errors.report(exc, debug=state.debug, **context), markup=False, highlight=False)
+        sys.exit(1)
+
+
+def _thread_failed(args: threading.ExceptHookArgs) -> None:
+    """A worker thread's uncaught error, reported like the main thread's (redacted)."""
+    if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+        err.print(errors.report(args.exc_value, debug=state.debug), markup=False, highlight=False)

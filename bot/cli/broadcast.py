@@ -13,6 +13,7 @@ from rich.progress import Progress
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli import errors
 from bot.cli.common import fail, in_session, out, settings
 from bot.core.texts import t
 from bot.db.models import Broadcast, Unit
@@ -47,7 +48,7 @@ def send(
     try:
         text = text_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise fail(t("cli.file_unreadable", path=text_file, reason=exc)) from None
+        raise fail(t("cli.file_unreadable", path=text_file, reason=errors.reason(exc))) from None
     when = _when(at)
     now = datetime.now(UTC)
 

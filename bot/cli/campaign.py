@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli import errors
 from bot.cli.common import fail, in_session, out, settings
 from bot.core.errors import UserError
 from bot.core.texts import t
@@ -81,7 +82,7 @@ def _form(path: Path) -> list[dict[str, str]]:
     try:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise fail(t("cli.file_unreadable", path=path, reason=exc)) from None
+        raise fail(t("cli.file_unreadable", path=path, reason=errors.reason(exc))) from None
     if not isinstance(items, list) or not 1 <= len(items) <= 10:
         raise fail(t("cli.form_shape", path=path))
     keys = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 import typer
@@ -21,14 +22,27 @@ err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
+@dataclass
+class CliState:
+    """What the top-level error handler needs to know about this invocation."""
+
+    debug: bool = False
+    settings: Settings | None = None
+
+
+state = CliState()
+
+
 def settings(**overrides: object) -> Settings:
     """Load settings or stop with a message naming the bad key."""
     try:
         loaded = load_settings(**overrides)
     except SettingsError as exc:
         err.print(t("cli.settings_error", error=exc), markup=False)
+        err.print(t("cli.settings_fix"), markup=False)
         raise typer.Exit(2) from None
     configure_logging(loaded)
+    state.settings = loaded
     return loaded
 
 

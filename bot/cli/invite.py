@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import err, in_session, out, settings
 from bot.core.texts import t
-from bot.services import invites, org
+from bot.services import bot_state, invites, org
 from bot.services.exports import Sheet, workbook_bytes
 from bot.settings import Settings
 
@@ -40,24 +40,25 @@ def invite_create(
 def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> tuple[str, str, bool] | None:
+    async def work(session: AsyncSession) -> tuple[str, str, bool, str | None] | None:
         found = await org.find_person(session, code=code)
         if found is None:
             return None
         # The server's operator issues as an admin; a linked person is told (re-link).
         invite = await invites.create_invite(session, person=found, now=now, ttl=ttl)
-        return found.full_name, invite, bool(found.accounts)
+        username = await bot_state.bot_username(session, config.telegram_bot_username)
+        return found.full_name, invite, bool(found.accounts), username
 
     created = in_session(work)
     if created is None:
         err.print(t("cli.person_unknown", code=code), markup=False)
         raise typer.Exit(1)
-    name, invite, relink = created
+    name, invite, relink, username = created
     expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
     out.print(
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
     )
-    link = invites.deep_link(config.telegram_bot_username, invite)
+    link = invites.deep_link(username, invite)
     out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
     if relink:
         out.print(t("invite.relink_warning", name=name), markup=False)
@@ -69,11 +70,11 @@ def _invite_unit(
     now = datetime.now(UTC)
     expires_at = (now + ttl).astimezone(config.tz).replace(tzinfo=None)
     expires = f"{expires_at:%H:%M %d/%m/%Y}"
-    username = config.telegram_bot_username
 
-    async def work(session: AsyncSession) -> list[list[object]]:
+    async def work(session: AsyncSession) -> tuple[list[list[object]], str | None]:
         found = await org.require_unit(session, path=path)
         rows = []
+        username = await bot_state.bot_username(session, config.telegram_bot_username)
         for person in await org.people_in(session, unit=found):
             if person.accounts and not include_linked:
                 continue
@@ -98,9 +99,9 @@ def _invite_unit(
                     message,
                 ]
             )
-        return rows
+        return rows, username
 
-    rows = in_session(work)
+    rows, username = in_session(work)
     header = t("cli.invite_header").split("|")
     notes = [[t("cli.invite_note")]]
     if not username:

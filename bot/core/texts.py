@@ -349,7 +349,77 @@ CATALOG: dict[str, str] = {
         "ATGT_ZALO_OA_APP_ID (xem README), hoặc chạy bản thử: atgt demo."
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
+    "run.schema_missing": (
+        "Cơ sở dữ liệu còn trống (chưa tạo bảng nào). Hãy chạy: atgt db upgrade "
+        "(và kiểm tra ATGT_DATABASE_URL trỏ đúng cơ sở dữ liệu)."
+    ),
+    "run.telegram_token_refused": (
+        "Telegram từ chối token của bot (ATGT_TELEGRAM_TOKEN) hoặc địa chỉ "
+        "ATGT_TELEGRAM_API_URL ({url}) không phải Bot API.\n"
+        "Hãy kiểm tra lại token do @BotFather cấp và bỏ ATGT_TELEGRAM_API_URL nếu không dùng "
+        "máy chủ Bot API riêng."
+    ),
+    "run.telegram_unreachable": (
+        "Không kết nối được tới Telegram ({url}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và giá trị ATGT_TELEGRAM_API_URL."
+    ),
+    "run.telegram_failed": "Telegram trả lỗi khi khởi động: {error}",
+    "run.healthz_port_busy": (
+        "Không mở được cổng {host}:{port} cho /healthz ({error}).\n"
+        "Hãy đổi ATGT_WEBHOOK_PORT hoặc dừng chương trình đang dùng cổng này."
+    ),
+    "cli.unexpected": (
+        "Lỗi không mong đợi: {error}\n"
+        "Chạy lại với --debug (ví dụ: atgt --debug run) để xem chi tiết và gửi cho người hỗ trợ."
+    ),
+    "cli.interrupted": "Đã dừng theo yêu cầu.",
+    "cli.db_not_initialised": (
+        "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa nâng cấp (thiếu bảng {table}).\n"
+        "Hãy chạy: atgt db upgrade"
+    ),
+    "cli.db_outdated": (
+        "Cơ sở dữ liệu chưa ở phiên bản mới nhất (thiếu cột {column}).\nHãy chạy: atgt db upgrade"
+    ),
+    "cli.db_missing": (
+        "Cơ sở dữ liệu {name!r} không tồn tại trên máy chủ PostgreSQL {host}.\n"
+        "Hãy tạo nó (ví dụ: createdb {name}) hoặc sửa tên trong ATGT_DATABASE_URL."
+    ),
+    "cli.db_auth": (
+        "PostgreSQL {host} từ chối đăng nhập của người dùng {user!r}.\n"
+        "Hãy kiểm tra tên người dùng và mật khẩu trong ATGT_DATABASE_URL."
+    ),
+    "cli.db_unreachable": (
+        "Không kết nối được tới PostgreSQL {host}: máy chủ chưa chạy, sai địa chỉ hoặc cổng.\n"
+        "Hãy khởi động PostgreSQL (systemctl start postgresql) hoặc sửa ATGT_DATABASE_URL."
+    ),
+    "cli.db_file": (
+        "Không mở được tệp cơ sở dữ liệu SQLite {path}.\n"
+        "Hãy kiểm tra thư mục có tồn tại và có quyền ghi, hoặc sửa ATGT_DATABASE_URL."
+    ),
+    "cli.db_error": (
+        "Cơ sở dữ liệu báo lỗi: {error}\n"
+        "Hãy kiểm tra ATGT_DATABASE_URL và chạy atgt db upgrade; thêm --debug để xem chi tiết."
+    ),
+    "cli.network_error": (
+        "Không kết nối được tới {target}: {error}\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và địa chỉ đã cấu hình."
+    ),
+    "cli.os_error": "Không đọc/ghi được {path}: {reason}.",
+    "cli.sqlite_file": "không mở được tệp SQLite (thư mục không tồn tại hoặc không có quyền)",
+    "cli.debug_help": "Hiện đầy đủ traceback khi có lỗi (dành cho người hỗ trợ kỹ thuật).",
     "cli.settings_error": "Không khởi động được: {error}",
+    "cli.settings_invalid": "Cấu hình không hợp lệ — {problems}",
+    "cli.settings_fix": "Hãy sửa biến môi trường (hoặc tệp .env) tương ứng rồi chạy lại.",
+    "settings.not_number": "phải là một số, ví dụ 10 hoặc 2.5",
+    "settings.not_integer": "phải là một số nguyên",
+    "settings.not_bool": "phải là true hoặc false",
+    "settings.not_numbers": "phải là danh sách số cách nhau bởi dấu phẩy, ví dụ 1,2,4",
+    "settings.too_small": "phải lớn hơn {limit}",
+    "settings.too_small_or_equal": "phải từ {limit} trở lên",
+    "settings.too_large": "phải nhỏ hơn {limit}",
+    "settings.too_large_or_equal": "không được lớn hơn {limit}",
+    "settings.invalid": "giá trị không hợp lệ",
+    "settings.log_level": "mức ghi log phải là một trong {levels}",
     "cli.content_bad": "Nội dung có {count} lỗi:",
     "cli.content_ok": "Nội dung hợp lệ: {quizzes} câu đố, {reminders} nhắc nhở.",
     "cli.content_refused": "Bot không khởi động vì nội dung không hợp lệ. {issues}",
@@ -396,6 +466,8 @@ CATALOG: dict[str, str] = {
         "hoặc employee, manager, admin)."
     ),
     "cli.file_unreadable": "Không đọc được tệp {path}: {reason}",
+    "cli.not_utf8": "không phải văn bản UTF-8 (hãy lưu lại tệp với mã hóa UTF-8)",
+    "cli.bad_yaml": "sai cú pháp YAML ở dòng {line}",
     "cli.broadcast_need_text": "Cần --text-file TỆP chứa nội dung thông báo.",
     "cli.broadcast_sending": "Đang gửi thông báo số {id}",
     "cli.campaign_dates": "Ngày kết thúc phải sau ngày bắt đầu.",
@@ -453,6 +525,34 @@ CATALOG: dict[str, str] = {
     "roster.part_too_large": "phần {part} của tệp vượt giới hạn {limit} MB",
     "roster.unknown_sheet": "không có trang tính «{sheet}»; tệp có: {sheets}",
     "roster.too_many_merges": "tệp có quá {limit} vùng ô gộp",
+    "status.title": "Tình trạng bot ATGT",
+    "status.channels": "Kênh:",
+    "status.channel_line": "  {channel}: {state} từ {since}, tiến trình {process}{extra}",
+    "status.state.running": "đang chạy",
+    "status.state.stopped": "đã dừng",
+    "status.state.failed": "lỗi khi khởi động",
+    "status.channel_never": "  {channel}: chưa chạy lần nào",
+    "status.mode.polling": "nhận tin bằng polling",
+    "status.mode.webhook": "nhận tin qua webhook",
+    "status.not_configured": "chưa cấu hình trong lần chạy lệnh này",
+    "status.no_channel": "  Chưa cấu hình kênh nào (ATGT_TELEGRAM_TOKEN, ATGT_ZALO_BOT_TOKEN...).",
+    "status.backlog": "Hàng đợi gửi (chờ gửi / đang gửi / lỗi):",
+    "status.backlog_line": "  {channel}: {pending} / {sending} / {failed}{oldest}",
+    "status.backlog_oldest": " (tin chờ lâu nhất từ {when})",
+    "status.backlog_empty": "  Không có tin nhắn nào đang chờ.",
+    "status.schedules": "Lịch tự động, lần chạy gần nhất:",
+    "status.schedule_ran": "  {schedule} — lần gần nhất: {when}, {outcome}",
+    "status.schedule_never": "  {schedule} — chưa chạy lần nào",
+    "status.schedules_none": "  Chưa có lịch nào.",
+    "status.run.sent": "gửi tới {count} người",
+    "status.run.skipped": "bỏ qua (ngày nghỉ hoặc không có người nhận)",
+    "status.leaders": "Tiến trình chính (mỗi việc chỉ một tiến trình làm):",
+    "status.role.scheduler": "Chạy lịch tự động",
+    "status.role.sender": "Gửi tin {channel}",
+    "status.role_held": "  {role}: tiến trình {process} (kết nối PostgreSQL {pid})",
+    "status.role_free": "  {role}: không tiến trình nào đảm nhận (bot có đang chạy không?)",
+    "status.role_sqlite": "  {role}: tiến trình {process}, từ {since} (SQLite: một tiến trình)",
+    "status.leaders_none": "  Chưa có tiến trình atgt run nào ghi nhận.",
     "cli.roster_rejected": "Tệp {path} bị từ chối ({count} lỗi), không có gì được ghi:",
     "cli.roster_done": (
         "{mode}: thêm mới {created}, cập nhật {updated}, không đổi {unchanged}, đơn vị mới {units}."
@@ -483,7 +583,10 @@ CATALOG: dict[str, str] = {
     "cli.unit_unknown_suggest": "Không có đơn vị {path}. Có phải «{suggestion}»?",
     "cli.invite_one": "Mã mời cho {name} ({code}): {invite}\nHết hạn: {expires}",
     "cli.invite_link": "Đường link Telegram: {link}",
-    "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",
+    "cli.invite_no_link": (
+        "(Chưa biết tên bot Telegram: chạy atgt run một lần hoặc đặt ATGT_TELEGRAM_BOT_USERNAME "
+        "để in kèm đường link.)"
+    ),
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
     "cli.invite_sheet": "Mã mời",
     "cli.invite_header": "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Đường link|Hết hạn|Tin nhắn mời",
@@ -618,9 +721,18 @@ CATALOG: dict[str, str] = {
         "Zalo Bot không khởi động được ({error}). Hãy kiểm tra ATGT_ZALO_BOT_TOKEN "
         "trong Zalo Bot Manager và ATGT_ZALO_BOT_API_URL."
     ),
+    "zalo.bot_unreachable": (
+        "Không kết nối được tới Zalo Bot API ({url}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và giá trị ATGT_ZALO_BOT_API_URL."
+    ),
     "zalo.oa_refused": (
         "Không lấy được mã truy cập Zalo OA ({error}). Quản trị viên OA cần cấp quyền "
         "cho ứng dụng và đặt mã làm mới vào ATGT_ZALO_OA_REFRESH_TOKEN."
+    ),
+    "zalo.oa_unreachable": (
+        "Không nhận được trả lời hợp lệ từ máy chủ cấp quyền Zalo OA ({url}; {error}).\n"
+        "Hãy kiểm tra mạng, tường lửa hoặc proxy của máy chủ và ATGT_ZALO_OA_OAUTH_URL; "
+        "mã làm mới chưa bị dùng, chạy lại sau khi sửa."
     ),
     "zalo.unreachable_header": "{count} người đã tham gia nhưng hiện không nhắn tin được:",
     "zalo.unreachable_line": "• {code} {name} ({unit}): {reasons}",
@@ -743,6 +855,79 @@ CATALOG: dict[str, str] = {
     ),
     "report.bad_range": "Ngày kết thúc phải sau ngày bắt đầu.",
     "report.need_unit": "Cần --unit ĐƯỜNG_DẪN --from dd/mm/yyyy --to dd/mm/yyyy.",
+}
+
+# The command-line framework's own texts (typer's vendored click, English f-strings), as
+# English pattern → Vietnamese; {name} matches any text and is carried over (bot/cli/vi.py).
+CLI_FRAMEWORK: dict[str, str] = {
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Usage: ": "Cách dùng: ",
+    "[OPTIONS]": "[TÙY_CHỌN]",
+    # Value types shown next to options ("" hides it: flags take no value).
+    "<str>": "<chữ>",
+    "<int>": "<số nguyên>",
+    "<float>": "<số>",
+    "<bool>": "",
+    "<path>": "<đường dẫn>",
+    "<file>": "<tệp>",
+    "<directory>": "<thư mục>",
+    "COMMAND [ARGS]...": "LỆNH [THAM_SỐ]...",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Arguments": "Tham số",
+    "Error": "Lỗi",
+    "Aborted!": "Đã hủy.",
+    "Aborted.": "Đã hủy.",
+    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
+    "Try [blue]'{command_path} {help_option}'[/] for help.": (
+        "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn."
+    ),
+    "[default: {}]": "[mặc định: {}]",
+    "[required]": "[bắt buộc]",
+    "[env var: {}]": "[biến môi trường: {}]",
+    "(deprecated) ": "(không còn dùng) ",
+    # Usage errors (whole messages; the inner {message} is translated too)
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Invalid value for {hint}: {message}": "Giá trị của {hint} không hợp lệ: {message}",
+    "Missing argument {hint}. {message}": "Thiếu tham số {hint}. {message}",
+    "Missing argument {hint}.": "Thiếu tham số {hint}.",
+    "Missing option {hint}. {message}": "Thiếu tùy chọn {hint}. {message}",
+    "Missing option {hint}.": "Thiếu tùy chọn {hint}.",
+    "Missing parameter: {name}": "Thiếu tham số: {name}",
+    "Missing command.": "Thiếu lệnh. Gõ --help để xem các lệnh.",
+    "No such option: {name} (Possible options: {options})": (
+        "Không có tùy chọn {name} (có thể là: {options})"
+    ),
+    "No such option: {name}": "Không có tùy chọn {name}",
+    "No such command {name}. Did you mean {suggestions}?": (
+        "Không có lệnh {name}. Có phải ý anh/chị là {suggestions}?"
+    ),
+    "No such command {name}.": "Không có lệnh {name}.",
+    "Option {name} requires an argument.": "Tùy chọn {name} cần một giá trị.",
+    "Option {name} requires {count} arguments.": "Tùy chọn {name} cần {count} giá trị.",
+    "Option {name} does not take a value.": "Tùy chọn {name} không nhận giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa tham số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các tham số ({args})",
+    "Could not open file {name}: {message}": "Không mở được tệp {name}: {message}",
+    "Value {value} is not a valid {kind}.": "Giá trị {value} không hợp lệ ({kind}).",
+    "{value} is not one of {choices}.": "{value} không thuộc các giá trị {choices}.",
+    "{value} does not match the formats {formats}.": "{value} không đúng dạng {formats}.",
+    "File {name} does not exist.": "Tệp {name} không tồn tại.",
+    "Directory {name} does not exist.": "Thư mục {name} không tồn tại.",
+    "Path {name} does not exist.": "Đường dẫn {name} không tồn tại.",
+    "File {name} is a directory.": "{name} là một thư mục, không phải tệp.",
+    "Directory {name} is a file.": "{name} là một tệp, không phải thư mục.",
+    "{kind} {name} is not readable.": "Không có quyền đọc {name}.",
+    "{kind} {name} is not writable.": "Không có quyền ghi {name}.",
+    "Input should be a valid integer{detail}": "cần một số nguyên",
+    "Input should be a valid number{detail}": "cần một số",
+    "Input should be a valid boolean{detail}": "cần true hoặc false",
+    "Input should be a valid date{detail}": "cần một ngày hợp lệ",
+    "Input should be a valid datetime{detail}": "cần ngày giờ hợp lệ",
+    "Input should be greater than or equal to {limit}": "phải từ {limit} trở lên",
+    "Input should be greater than {limit}": "phải lớn hơn {limit}",
+    "Input should be less than or equal to {limit}": "không được lớn hơn {limit}",
+    "Input should be less than {limit}": "phải nhỏ hơn {limit}",
 }
 
 ROLE_LABELS: dict[Role, str] = {

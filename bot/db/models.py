@@ -422,6 +422,16 @@ class ZaloOaToken(Base):
     seed_hash: Mapped[str] = mapped_column(String(64))
 
 
+class BotState(Base):
+    """Small facts the running bot learns and the CLI reads (the bot's username, channel states)."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+
+
 class PendingChoice(Base):
     """The numbered options last offered in a chat without buttons; a typed number picks one."""
 
