@@ -35,8 +35,9 @@ from bot.db.session import make_engine, make_sessionmaker
 from bot.services.org import ancestor_paths, ensure_unit, normalize_path
 from bot.services.plans.index import clear_cache, load_index
 from bot.services.plans.load import read_plan_file
+from bot.services.plans.parse import parse_plans
 from bot.services.plans.qa import answer_question
-from bot.services.plans.store import import_file, store_documents
+from bot.services.plans.store import ParsedDocument, fingerprint, split_text, store_documents
 from bot.services.plans.text import fold, sentences
 from tests.qa.corpus_eval import (
     CorpusQuestion,
@@ -60,8 +61,10 @@ async def seed(sessionmaker, total: int) -> tuple[dict[str, int], dict[int, str]
     count = 0
     async with sessionmaker() as session, session.begin():
         for key, doc in docs.items():
-            result = await import_file(
-                session, path=doc.path, unit_path=doc.unit, now=NOW, create_unit=True
+            unit = await ensure_unit(session, path=doc.unit)
+            parts = document_text(doc)
+            result = await store_documents(
+                session, unit=unit, file_name=doc.path.name, documents=parts, now=NOW
             )
             plans = result.created + result.existing
             count += len(result.created)
@@ -83,6 +86,15 @@ async def seed(sessionmaker, total: int) -> tuple[dict[str, int], dict[int, str]
             count += len(result.created)
             copy += 1
     return ids, units, count
+
+
+def document_text(doc) -> list[ParsedDocument]:
+    """The documents of a corpus file without its two metadata lines ("# source", "# note")."""
+    lines = read_plan_file(doc.path).splitlines()
+    while lines and lines[0].startswith(("# source:", "# note:")):
+        lines.pop(0)
+    chunks = split_text("\n".join(lines))
+    return [ParsedDocument(c, fingerprint(c), parse_plans(c)[0]) for c in chunks]
 
 
 class Baseline:
