@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 import re
+from itertools import chain
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +22,8 @@ from .index import QaIndex
 from .intents import Intent, has_signature
 from .query import Query, Weights, analyse, plain
 from .results import Answer, Citation, citation_for
+from .refs import cited_clauses
+from .select import named_numbers, select_documents
 from .suggest import suggestions
 from .text import clean_spaces, fold, sentences
 from .tokens import terms
@@ -29,11 +33,13 @@ _K1, _B = 1.2, 0.75
 _FACT_NO_SUBJECT = 0.85
 _NO_SIGNATURE = 0.8
 _NO_SUBJECT = 0.6
+_CITED = 0.6  # a clause citing the document the question names by number
 _FACT_BONUS = 0.1  # at equal confidence, a fact of the asked kind beats a passage
 _SECTION = 0.9
 _CONTEXT = 0.8
 _ONE_WORD = 0.5
 _SHORTLIST = 12  # candidates whose best sentence is worked out
+_FARTHER = 0.02  # rank given up per level between the asker's unit and the plan's
 # A "when" or "how much" answer without a date or a figure is hardly an answer.
 _STRICT = {Intent.WHEN: 0.6, Intent.AMOUNT: 0.6, Intent.ISSUED: 0.6}
 
@@ -50,14 +56,26 @@ class _Candidate:
     weights: Weights | None = None  # set while a passage still needs its sentence chosen
 
 
-def search(index: QaIndex, question: str, plan_ids: list[int] | None, today: date) -> Answer:
-    """The best cited answer, suggestions when unsure, or a plain "not in the documents"."""
+def search(
+    index: QaIndex, question: str, plan_ids: Sequence[int] | Mapping[int, int] | None, today: date
+) -> Answer:
+    """The best cited answer, suggestions when unsure, or a plain "not in the documents".
+
+    `plan_ids` lists the plans in scope nearest first, or maps each to its distance from
+    the asker's unit (0: own unit, 1: parent...); None means every plan."""
     query = analyse(question, index)
     wordy = any(term.isalpha() for term in query.weights)
     if not (wordy or query.intents):  # "2", "???", emoji: nothing to look up
         return Answer(False, t("qa.not_understood"))
-    plans = _scope(index, plan_ids)
-    shortlist = heapq.nlargest(_SHORTLIST, _candidates(index, query, plans, today), _rank)
+    scope = _scope(index, plan_ids)
+    plans = select_documents(scope, question)
+    distance = _distances(plan_ids)
+    named = len(plans) < len(scope)  # the question names a plan by its number
+    candidates = chain(
+        _candidates(index, query, plans, today, law=not named),
+        _cited(query, plans, named_numbers(question)),
+    )
+    shortlist = heapq.nlargest(_SHORTLIST, _nearer_first(candidates, distance), _rank)
     ranked = sorted((_finish(c, query) for c in shortlist), key=_rank, reverse=True)
     if ranked and ranked[0].confidence >= HIGH:
         return _found(ranked, query)
@@ -73,14 +91,40 @@ def _rank(candidate: _Candidate) -> float:
     return candidate.rank
 
 
-def _scope(index: QaIndex, plan_ids: list[int] | None) -> list[PlanBundle]:
+def _distances(plan_ids: Sequence[int] | Mapping[int, int] | None) -> Mapping[int, int]:
+    """Plan id -> distance of its unit from the asker's (a plain list: all the same)."""
+    if isinstance(plan_ids, Mapping):
+        return plan_ids
+    return {}
+
+
+def _nearer_first(candidates: Iterable[_Candidate], distance: Mapping[int, int]):
+    """At equal fit, a plan of the asker's own unit beats its superior's."""
+    for candidate in candidates:
+        if candidate.plan is not None:
+            candidate.rank -= _FARTHER * distance.get(candidate.plan.plan_id, 0)
+        yield candidate
+
+
+def _scope(index: QaIndex, plan_ids: Iterable[int] | None) -> list[PlanBundle]:
     """The plan bundles a question may be answered from."""
     if plan_ids is None:
         return list(index.plans.values())
     return [index.plans[i] for i in plan_ids if i in index.plans]
 
 
-def _candidates(index: QaIndex, query: Query, plans: list[PlanBundle], today: date):
+def _cited(query: Query, plans: list[PlanBundle], numbers: set[str]):
+    """Clauses citing a document the question names by number: sure when they also hold
+    the rest of the question."""
+    for plan, entry in cited_clauses(plans, numbers):
+        weights, subject, focus = query.for_plan(plan.title_terms)
+        confidence = _CITED + (1 - _CITED) * _coverage(subject or focus, entry, frozenset())
+        yield _Candidate(entry, plan, confidence, confidence + _FACT_BONUS, entry.text)
+
+
+def _candidates(
+    index: QaIndex, query: Query, plans: list[PlanBundle], today: date, law: bool = True
+):
     """Every entry in scope that shares a term with the question, plus matching facts."""
     for plan in plans:
         weights, subject, focus = query.for_plan(plan.title_terms)
@@ -89,6 +133,8 @@ def _candidates(index: QaIndex, query: Query, plans: list[PlanBundle], today: da
         for intent in query.intents:
             for entry in plan.facts.get(intent, ()):
                 yield _fact(entry, plan, subject, focus)
+    if not law:
+        return
     weights, subject, _ = query.for_plan(frozenset())
     for entry in index.active_law(today):
         yield from _passage(index, query, entry, None, weights, subject)
@@ -126,9 +172,11 @@ def _finish(candidate: _Candidate, query: Query) -> _Candidate:
     entry, weights = candidate.entry, candidate.weights
     text = _best_sentence(entry.text, weights) if candidate.plan else entry.text
     confidence = candidate.confidence
+    offset = candidate.rank - candidate.confidence - candidate.tie  # e.g. a farther unit
     if query.intents:
         confidence *= _signature_factor(query.intents, fold(text))
-    return _Candidate(entry, candidate.plan, confidence, confidence + candidate.tie, text)
+    rank = confidence + candidate.tie + offset
+    return _Candidate(entry, candidate.plan, confidence, rank, text)
 
 
 def _signature_factor(intents: frozenset[Intent], folded: str) -> float:

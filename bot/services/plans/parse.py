@@ -10,6 +10,7 @@ from .duties import find_responsible
 from .facts import find_references, find_reporting, find_targets, find_theme
 from .header import issuer_from_text, read_closing, read_header
 from .layout import Para, closing_start, join_paragraphs, split_documents
+from .rescue import authority, find_proposer, rescue_header
 from .model import (
     Deadline,
     Passage,
@@ -72,13 +73,17 @@ def _parse_one(lines: list[str]) -> PlanDocument:
         signer_name=end.signer_name,
         signer_title=end.signer_title,
     )
-    doc.issuer = head.issuer or issuer_from_text(doc.preamble) or _owner(doc)
+    doc.issuer = head.issuer
+    rescue_header(doc, lines)
+    doc.issuer = doc.issuer or issuer_from_text(doc.preamble) or _owner(doc)
+    doc.proposer = find_proposer("\n".join(lines[:cut]))
+    doc.authority = authority(lines)
     last = (closing or body or preamble or [Para("")])[-1].text
     has_end = bool(end.recipients or end.signer_name)
     doc.truncated = not has_end and not ends_strictly(last)
     first = paras[0].text if paras else ""
     doc.fragment = not head.has_header or starts_lower(first)
-    _add_facts(doc, head.date.year if head.date else _year(doc.title))
+    _add_facts(doc, doc.date.year if doc.date else _year(doc.title))
     return doc
 
 

@@ -1,7 +1,8 @@
 """Stored plans: import files (one row per document), list them, and find the plans of a unit.
 
-A plan applies to its unit and every unit below it; a person reads the plans of the
-nearest unit on their path (their own unit, then its parent, ...) that has any.
+A plan applies to its unit and every unit below it; a person reads the plans of every
+unit on their path, nearest first: a unit's implementation plan adds to its superior's
+plan, it does not replace it.
 """
 
 from __future__ import annotations
@@ -144,14 +145,22 @@ async def target_unit(session: AsyncSession, *, path: str, create: bool) -> Unit
 
 
 async def plans_for_unit(session: AsyncSession, *, unit_path: str) -> list[Plan]:
-    """The plans of the nearest unit on the path (the unit itself first) that has any."""
+    """The plans of the unit and of every ancestor, nearest unit first."""
     ids = await plan_ids_for_unit(session, unit_path=unit_path) or []
-    query = select(Plan).where(Plan.id.in_(ids)).options(selectinload(Plan.unit)).order_by(Plan.id)
-    return list((await session.execute(query)).scalars())
+    query = select(Plan).where(Plan.id.in_(ids)).options(selectinload(Plan.unit))
+    plans = {plan.id: plan for plan in (await session.execute(query)).scalars()}
+    return [plans[i] for i in ids]
 
 
 async def plan_ids_for_unit(session: AsyncSession, *, unit_path: str | None) -> list[int] | None:
-    """Ids of the plans that apply to a unit; None (meaning all plans) without a unit."""
+    """Ids of the plans that apply to a unit, nearest unit first; None (all) without one."""
+    scope = await plan_scope(session, unit_path=unit_path)
+    return None if scope is None else list(scope)
+
+
+async def plan_scope(session: AsyncSession, *, unit_path: str | None) -> dict[int, int] | None:
+    """Plan id -> distance from the unit (0: its own, 1: its parent's...), nearest first;
+    None (meaning all plans) without a unit."""
     if unit_path is None:
         return None
     paths = ancestor_paths(normalize_path(unit_path))
@@ -162,8 +171,8 @@ async def plan_ids_for_unit(session: AsyncSession, *, unit_path: str | None) -> 
         .order_by(Unit.depth.desc(), Plan.id)
     )
     rows = (await session.execute(query)).all()
-    deepest = rows[0][1] if rows else None
-    return [plan_id for plan_id, depth in rows if depth == deepest]
+    deepest = rows[0][1] if rows else 0
+    return {plan_id: deepest - depth for plan_id, depth in rows}
 
 
 async def list_plans(session: AsyncSession) -> Sequence[Plan]:
