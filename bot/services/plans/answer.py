@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import heapq
 import re
-from itertools import chain
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from bot.core.texts import t
 
@@ -21,8 +21,8 @@ from .entries import Entry, PlanBundle
 from .index import QaIndex
 from .intents import Intent, has_signature
 from .query import Query, Weights, analyse, plain
-from .results import Answer, Citation, citation_for
 from .refs import cited_clauses
+from .results import Answer, Citation, citation_for
 from .select import named_numbers, select_documents
 from .suggest import suggestions
 from .text import clean_spaces, fold, sentences
@@ -117,7 +117,7 @@ def _cited(query: Query, plans: list[PlanBundle], numbers: set[str]):
     """Clauses citing a document the question names by number: sure when they also hold
     the rest of the question."""
     for plan, entry in cited_clauses(plans, numbers):
-        weights, subject, focus = query.for_plan(plan.title_terms)
+        _weights, subject, focus = query.for_plan(plan.title_terms)
         confidence = _CITED + (1 - _CITED) * _coverage(subject or focus, entry, frozenset())
         yield _Candidate(entry, plan, confidence, confidence + _FACT_BONUS, entry.text)
 

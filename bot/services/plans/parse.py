@@ -10,7 +10,6 @@ from .duties import find_responsible
 from .facts import find_references, find_reporting, find_targets, find_theme
 from .header import issuer_from_text, read_closing, read_header
 from .layout import Para, closing_start, join_paragraphs, split_documents
-from .rescue import authority, find_proposer, rescue_header
 from .model import (
     Deadline,
     Passage,
@@ -22,6 +21,7 @@ from .model import (
     Section,
     Target,
 )
+from .rescue import authority, find_proposer, rescue_header
 from .sections import build_sections, section_marker
 from .text import ends_strictly, fold, normalize_lines, sentences, starts_lower
 
