@@ -65,7 +65,8 @@ def test_ask_json_has_exactly_the_documented_shape(database_url):
     unknown = run(database_url, "ask", "ai ky", "--unit", "Không Có", "--json")
 
     data = json.loads(found.output)
-    assert set(data) == {"found", "answer", "citation", "score"}
+    assert set(data) == {"found", "answer", "citation", "score", "suggestions"}
+    assert data["suggestions"] == []
     assert set(data["citation"]) == {"document", "section"}
     assert data["found"] is True and "31/12/2022" in data["answer"]
     assert data["citation"]["section"] == "Mục III.1" and isinstance(data["score"], float)

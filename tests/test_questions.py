@@ -52,7 +52,8 @@ async def test_an_unsure_question_offers_buttons_that_answer_when_pressed(
     text = await chat.say("khen thuong bao nhieu tien")
     buttons = chat.last[0].flat_buttons
 
-    assert text.startswith("Mình chưa chắc")
+    assert text.startswith("Chưa chắc đã hiểu đúng câu hỏi. Có phải ý anh/chị là:")
+    assert "Nguồn:" in text  # the best guess is quoted and cited
     assert buttons and all(b.data.startswith("qa:") for b in buttons)
     assert all(len(b.data.encode()) <= 64 and len(b.label) <= 60 for b in buttons)
     pressed = await router.handle(chat.incoming(Kind.BUTTON, payload=buttons[0].data))

@@ -330,6 +330,11 @@ CATALOG: dict[str, str] = {
         "mình có cũng không nói về điều này."
     ),
     "qa.unsure": "Mình chưa chắc đã hiểu đúng câu hỏi. Có phải bạn muốn hỏi…",
+    "qa.unsure_best": (
+        "Chưa chắc đã hiểu đúng câu hỏi. Có phải ý anh/chị là:\n{answer}\n"
+        "(Nguồn: {document}, {section}.) Nếu chưa đúng, anh/chị chọn một gợi ý bên dưới "
+        "hoặc hỏi cụ thể hơn."
+    ),
     "qa.not_understood": (
         "Mình chưa hiểu câu hỏi. Bạn hãy gõ câu hỏi bằng chữ, ví dụ: "
         "“Kế hoạch thực hiện đến khi nào?” hoặc “Ai chịu trách nhiệm báo cáo?”"

@@ -17,12 +17,13 @@ from itertools import chain
 
 from bot.core.texts import t
 
+from .calibrate import ANSWER, SUGGEST, probability
 from .entries import Entry, PlanBundle
 from .index import QaIndex
 from .intents import Intent, has_signature
 from .query import Query, Weights, analyse, plain
 from .refs import cited_clauses
-from .results import Answer, Citation, citation_for
+from .results import Answer, Citation, Option, citation_for
 from .select import named_numbers, select_documents
 from .suggest import suggestions
 from .text import clean_spaces, fold, sentences
@@ -33,6 +34,10 @@ _K1, _B = 1.2, 0.75
 _FACT_NO_SUBJECT = 0.85
 _NO_SIGNATURE = 0.8
 _NO_SUBJECT = 0.6
+_HEADER = frozenset(
+    {Intent.SIGNER, Intent.RECIPIENTS, Intent.PROPOSER, Intent.ISSUED, Intent.ISSUER}
+)
+_DATED = frozenset({Intent.ISSUED, Intent.ISSUER})  # also asked of cited documents
 _CITED = 0.6  # a clause citing the document the question names by number
 _FACT_BONUS = 0.1  # at equal confidence, a fact of the asked kind beats a passage
 _SECTION = 0.9
@@ -56,17 +61,44 @@ class _Candidate:
     weights: Weights | None = None  # set while a passage still needs its sentence chosen
 
 
+@dataclass(slots=True)
+class Ranking:
+    """The ranked candidates of one question, and what the calibration needs to know."""
+
+    query: Query
+    ranked: list[_Candidate]
+    plans: list[PlanBundle]
+    named: bool
+
+
 def search(
     index: QaIndex, question: str, plan_ids: Sequence[int] | Mapping[int, int] | None, today: date
 ) -> Answer:
-    """The best cited answer, suggestions when unsure, or a plain "not in the documents".
+    """The best cited answer, the best guess with suggestions when unsure, or a plain
+    "not in the documents".
 
     `plan_ids` lists the plans in scope nearest first, or maps each to its distance from
     the asker's unit (0: own unit, 1: parent...); None means every plan."""
+    ranking = rank_question(index, question, plan_ids, today)
+    if ranking is None:  # "2", "???", emoji: nothing to look up
+        return Answer(False, t("qa.not_understood"))
+    ranked = ranking.ranked
+    p = probability(features(ranking)) if ranked else 0.0
+    if p >= ANSWER and _fits_kind(ranked[0], ranking.query):
+        return _found(ranked, ranking.query, p)
+    if p >= SUGGEST or p >= ANSWER:
+        return _unsure(ranked, p)
+    return Answer(False, t("qa.not_found" if ranking.plans else "qa.no_plan"), None, p)
+
+
+def rank_question(
+    index: QaIndex, question: str, plan_ids: Sequence[int] | Mapping[int, int] | None, today: date
+) -> Ranking | None:
+    """Candidates in scope, best first; None when the question has nothing to look up."""
     query = analyse(question, index)
     wordy = any(term.isalpha() for term in query.weights)
-    if not (wordy or query.intents):  # "2", "???", emoji: nothing to look up
-        return Answer(False, t("qa.not_understood"))
+    if not (wordy or query.intents):
+        return None
     scope = _scope(index, plan_ids)
     plans = select_documents(scope, question)
     distance = _distances(plan_ids)
@@ -77,14 +109,79 @@ def search(
     )
     shortlist = heapq.nlargest(_SHORTLIST, _nearer_first(candidates, distance), _rank)
     ranked = sorted((_finish(c, query) for c in shortlist), key=_rank, reverse=True)
-    if ranked and ranked[0].confidence >= HIGH:
-        return _found(ranked, query)
-    if ranked and ranked[0].confidence >= LOW:
-        choices = suggestions(ranked, LOW * 0.75)
-        if choices:
-            return Answer(False, t("qa.unsure"), None, ranked[0].confidence, choices)
-    score = ranked[0].confidence if ranked else 0.0
-    return Answer(False, t("qa.not_found" if plans else "qa.no_plan"), None, score)
+    return Ranking(query, _header_only(ranked, query, plans, question), plans, named)
+
+
+def _header_only(
+    ranked: list[_Candidate], query: Query, plans: list[PlanBundle], question: str
+) -> list[_Candidate]:
+    """Who signed, the recipients, who proposed, the date and issuer of the plan are read
+    from the parser's structure, never guessed from a passage; a document the question
+    cites by number is answered from the clause citing it."""
+    asked = query.intents & _HEADER
+    if not asked:
+        return ranked
+    others = named_numbers(question) - {p.number for p in plans}
+    keep = [
+        c
+        for c in ranked
+        if c.entry.intent in asked or (c.entry.kind == "cited" and (others or asked & _DATED))
+    ]
+    if Intent.ISSUED in asked and others and not asked - _DATED:
+        return [c for c in ranked if c.entry.intent != Intent.ISSUED] or keep
+    return keep
+
+
+def features(ranking: Ranking) -> list[float]:
+    """The calibration features (calibrate.FEATURES) of the best candidate."""
+    best = ranking.ranked[0]
+    runner = next((c for c in ranking.ranked[1:] if c.text != best.text), None)
+    query = ranking.query
+    intents = query.intents
+    kind_match = bool(intents) and (
+        best.entry.intent in intents or any(has_signature(i, fold(best.text)) for i in intents)
+    )
+    total = sum(query.weights.values()) or 1.0
+    topic = sum(w for term, w in query.weights.items() if query.roles.get(term) == "topic")
+    titled = best.plan.title_terms if best.plan else frozenset()
+    _weights, subject, _focus = query.for_plan(titled)
+    covered = _coverage(subject, best.entry, frozenset()) if subject else 1.0
+    return [
+        min(best.confidence, 1.2),
+        best.confidence - (runner.confidence if runner else 0.0),
+        float(best.entry.kind in {"fact", "fallback", "cited"}),
+        float(kind_match),
+        float(bool(intents)),
+        float(ranking.named),
+        float(best.plan is None),
+        topic / total,
+        covered,
+    ]
+
+
+def _fits_kind(best: _Candidate, query: Query) -> bool:
+    """A "when" or "how much" answer without a single figure is a guess, not an answer."""
+    strict = query.intents & _STRICT.keys()
+    if not strict or strict != query.intents:
+        return True
+    return best.entry.intent in strict or any(ch.isdigit() for ch in best.text)
+
+
+def _unsure(ranked: list[_Candidate], p: float) -> Answer:
+    """The best guess quoted and cited, with buttons for the next two distinct answers."""
+    best = ranked[0]
+    others = []
+    for candidate in ranked[1:]:
+        if candidate.text != best.text and all(c.text != candidate.text for c in others):
+            others.append(candidate)
+    others = others[:2]
+    cite = _citation(best)
+    text = t("qa.unsure_best", answer=best.text, document=cite.document, section=cite.section)
+    options = tuple(
+        Option(c.text, _citation(c), round(min(c.confidence, 1.0), 3)) for c in [best, *others]
+    )
+    buttons = suggestions(others, 0.0, labels=[c.text for c in others])
+    return Answer(False, text, cite, p, buttons, options=options)
 
 
 def _rank(candidate: _Candidate) -> float:
@@ -263,7 +360,7 @@ def _window(text: str, weights: Weights, size: int = 60) -> str:
     return ("…" if start else "") + piece + ("…" if start + size < len(words) else "")
 
 
-def _found(ranked: list[_Candidate], query: Query) -> Answer:
+def _found(ranked: list[_Candidate], query: Query, p: float) -> Answer:
     """The answer from the best candidate; several facts of one intent when nothing narrows."""
     best = ranked[0]
     texts = [best.text]
@@ -276,7 +373,7 @@ def _found(ranked: list[_Candidate], query: Query) -> Answer:
         True,
         "\n".join(texts),
         _citation(best),
-        min(best.confidence, 1.0),
+        p,
         sources=tuple(c.entry.text for c in ranked[:3]),
     )
 

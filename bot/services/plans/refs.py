@@ -32,7 +32,7 @@ def cited_clauses(plans: list[PlanBundle], numbers: set[str]) -> Iterator[tuple[
                 if clause in seen or not any(p.search(folded) for p in patterns):
                     continue
                 seen.add(clause)
-                yield plan, entry("fact", clause, passage.section, slot=passage.slot)
+                yield plan, entry("cited", clause, passage.section, slot=passage.slot)
 
 
 def _clauses(text: str) -> Iterator[str]:
