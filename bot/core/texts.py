@@ -392,6 +392,18 @@ CATALOG: dict[str, str] = {
     "qa.ask_proposer": "Ban hành theo đề nghị của ai?",
     "cli.plan_imported": "Tệp {file} → {unit}: thêm {created} kế hoạch, đã có sẵn {existing}.",
     "cli.plan_row": "  #{id}: {label}",
+    "cli.plan_row_file": "  #{id}: {label} · tệp {file}",
+    "cli.plan_row_unit": "  #{id}: {label} · {unit}",
+    "cli.plan_applies": "Kế hoạch áp dụng cho {unit} (đơn vị gần nhất trước):",
+    "cli.plan_replaced": "  Đã thay kế hoạch cũ #{id} ({label}).",
+    "cli.plan_same_number": (
+        "Đơn vị {unit} đã có kế hoạch số {number} (#{id}, tệp {file}) với nội dung khác."
+    ),
+    "cli.plan_replace_ask": "Thay kế hoạch cũ bằng bản mới?",
+    "cli.plan_replace_hint": (
+        "Chưa nhập gì. Thêm --replace để thay kế hoạch cũ bằng bản mới cùng số hiệu."
+    ),
+    "cli.plan_removed": "Đã xoá kế hoạch #{id} ({label}) của {unit}.",
     "cli.plan_unit_unknown": (
         "Không có đơn vị {path}. Kiểm tra lại đường dẫn (xem: atgt org show), "
         "hoặc thêm --create-unit để tạo đơn vị mới."

@@ -38,11 +38,12 @@ class ParsedDocument:
 
 @dataclass(slots=True)
 class ImportResult:
-    """What an import did: rows created and documents that were already stored."""
+    """What an import did: rows created, documents already stored, older versions replaced."""
 
     unit_path: str
     created: list[Plan] = field(default_factory=list)
     existing: list[Plan] = field(default_factory=list)
+    replaced: list[Plan] = field(default_factory=list)
 
 
 def split_text(text: str) -> list[str]:
@@ -78,8 +79,10 @@ async def store_documents(
     file_name: str,
     documents: Sequence[ParsedDocument],
     now: datetime,
+    replace: bool = False,
 ) -> ImportResult:
-    """Add the documents not yet stored on this unit (idempotent by fingerprint)."""
+    """Add the documents not yet stored on this unit (idempotent by fingerprint); with
+    `replace`, a stored plan of the unit with the same number gives way to the new text."""
     result = ImportResult(unit.path)
     for item in documents:
         query = select(Plan).where(Plan.unit_id == unit.id, Plan.fingerprint == item.fingerprint)
@@ -87,11 +90,38 @@ async def store_documents(
         if known is not None:
             result.existing.append(known)
             continue
+        if replace:
+            for old in await same_number(session, unit=unit, document=item):
+                result.replaced.append(old)
+                await session.delete(old)
         plan = _row(unit, file_name, item, now)
         session.add(plan)
         result.created.append(plan)
     await session.flush()
     return result
+
+
+async def same_number(session: AsyncSession, *, unit: Unit, document: ParsedDocument) -> list[Plan]:
+    """Stored plans of the unit with this document's number but another text (an older
+    version); none for a document without a number."""
+    number = document.doc.number
+    if not number:
+        return []
+    query = select(Plan).where(
+        Plan.unit_id == unit.id,
+        Plan.number == _cut(number, 100),
+        Plan.fingerprint != document.fingerprint,
+    )
+    return list((await session.execute(query.order_by(Plan.id))).scalars())
+
+
+async def remove_plan(session: AsyncSession, *, plan_id: int) -> Plan | None:
+    """Delete one stored plan; the removed row (None when there was none)."""
+    plan = await get_plan(session, plan_id=plan_id)
+    if plan is not None:
+        await session.delete(plan)
+        await session.flush()
+    return plan
 
 
 def _row(unit: Unit, file_name: str, item: ParsedDocument, now: datetime) -> Plan:
