@@ -11,7 +11,9 @@ from .layout import Para, is_signer_title, line_kind, marker
 from .text import PAGE, clean_spaces, ends_sentence, fold, fold_keep, is_caps, strip_emphasis
 
 _OPENERS = ("can cu", "thuc hien", "tren day")
-_ORG_START = re.compile(r"\b(?:BAN|PHÒNG|SỞ|ĐẢNG ỦY|ĐẢNG UỶ|UBND|ỦY BAN|UỶ BAN|CÔNG AN|ĐOÀN)\b")
+_ORG_START = re.compile(
+    r"\b(?:BAN|PHÒNG|SỞ|ĐẢNG ỦY|ĐẢNG UỶ|UBND|ỦY BAN|UỶ BAN|CÔNG AN|(?<!LIÊN )ĐOÀN)\b"
+)
 _BUILDS = re.compile(r"\b(?:xay dung|ban hanh|trien khai)\s+(?:va\s+\S+\s+)?ke hoach\b")
 _SURNAMES = re.compile(
     r"(?:nguyen|tran|le|pham|hoang|huynh|phan|vu|vo|dang|bui|do|ho|ngo|duong|ly|dinh|dao"

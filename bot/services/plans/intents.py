@@ -117,6 +117,8 @@ def detect(folded: str) -> frozenset[Intent]:
         found.discard(Intent.SIGNER)
     if found & {Intent.ISSUER, Intent.RECIPIENTS, Intent.PROPOSER}:
         found -= {Intent.WHO, Intent.REPORT}  # "gửi cho ai", "cơ quan nào ban hành"
+    if Intent.PROPOSER in found:
+        found.discard(Intent.ISSUER)  # "theo đề nghị của cơ quan nào"
     if Intent.ISSUER in found and Intent.ISSUED in found and "ngay" not in folded:
         found.discard(Intent.ISSUED)  # "do cơ quan nào ban hành" asks who, not when
     return frozenset(found)
