@@ -120,3 +120,42 @@ def test_a_number_in_the_question_selects_the_plan_among_the_units():
     assert "20/03/2023" in kh02.text and "02/KH-BATGT" in kh02.citation.document
     assert "25/08/2023" in cv.text and "7343/TLĐ-TG" in cv.citation.document
     assert cited.found and "18 tháng 8 năm 2023" in cited.text
+
+
+def test_a_docx_duty_table_answers_from_the_right_row(tmp_path):
+    import docx
+
+    from bot.services.plans.load import read_plan_file
+
+    document = docx.Document()
+    document.add_paragraph("Số: 12/KH-UBND")
+    document.add_paragraph().add_run("KẾ HOẠCH").bold = True
+    document.add_paragraph().add_run("Bảo đảm trật tự an toàn giao thông năm 2024").bold = True
+    document.add_paragraph("I. MỤC ĐÍCH")
+    document.add_paragraph("Nâng cao ý thức chấp hành pháp luật giao thông.")
+    document.add_paragraph("II. TỔ CHỨC THỰC HIỆN")
+    document.add_paragraph("Bảng phân công nhiệm vụ:")
+    rows = [
+        ("STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian"),
+        ("1", "Tuần tra kiểm soát nồng độ cồn", "Công an huyện", "Đội QLTT", "Quý II/2024"),
+        ("2", "Tuyên truyền luật giao thông tại trường học", "Phòng Giáo dục", "Đoàn TN", "9/2024"),
+        ("3", "Sửa chữa biển báo hư hỏng", "Phòng Kinh tế và Hạ tầng", "UBND xã", "30/6/2024"),
+    ]  # fmt: skip
+    table = document.add_table(rows=len(rows), cols=5)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    path = tmp_path / "phan-cong.docx"
+    document.save(path)
+    index = _index(("phan-cong.docx", read_plan_file(path)))
+
+    lead = search(
+        index, "đơn vị nào chủ trì tuyên truyền luật giao thông tại trường học", [1], TODAY
+    )
+    who = search(index, "ai chiu trach nhiem sua chua bien bao", [1], TODAY)
+    when = search(index, "tuan tra kiem soat nong do con thuc hien khi nao", [1], TODAY)
+
+    assert lead.found and lead.text.startswith("Phòng Giáo dục"), lead.text
+    assert "STT" not in lead.text and "Công an huyện" not in lead.text
+    assert who.found and "Phòng Kinh tế và Hạ tầng" in who.text
+    assert when.found and "Quý II/2024" in when.text
