@@ -125,7 +125,7 @@ def main() -> None:
     print(f"INTERCEPT = {b:.3f}")
     total = sum(ANSWERABLE)
     refusable = len(ANSWERABLE) - total
-    for cut in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+    for cut in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
         right = refused = 0
         for (x, y), answerable in zip(rows, ANSWERABLE, strict=True):
             z = b + sum(wi * xi for wi, xi in zip(w, x, strict=True))

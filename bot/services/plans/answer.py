@@ -123,9 +123,9 @@ def _header_only(
         return ranked
     others = named_numbers(question) - {p.number for p in plans}
     keep = [
-        c
+        _sure(c) if c.entry.intent in asked and c.broad else c
         for c in ranked
-        if c.entry.intent in asked or (c.entry.kind == "cited" and (others or asked & _DATED))
+        if c.entry.intent in asked or (c.entry.kind == "cited" and others and asked <= _DATED)
     ]
     if Intent.ISSUED in asked and others and not asked - _DATED:
         return [c for c in ranked if c.entry.intent != Intent.ISSUED] or keep
@@ -157,6 +157,14 @@ def features(ranking: Ranking) -> list[float]:
         topic / total,
         covered,
     ]
+
+
+def _sure(candidate: _Candidate) -> _Candidate:
+    """A header fact of the asked kind when the question's other words only name its plan."""
+    confidence = max(candidate.confidence, _FACT_NO_SUBJECT)
+    candidate.rank += confidence - candidate.confidence
+    candidate.confidence = confidence
+    return candidate
 
 
 def _fits_kind(best: _Candidate, query: Query) -> bool:

@@ -25,8 +25,8 @@ FEATURES = (
 )
 
 # Fitted by bench/fit_confidence.py on the tuning set (see BENCHMARKS.md).
-COEFFICIENTS = (1.941, 0.592, 0.924, 0.563, -0.675, -0.015, -0.597, -0.210, 1.694)
-INTERCEPT = -2.116
+COEFFICIENTS = (1.997, 0.895, 1.036, 0.326, -0.573, 0.090, -0.575, -0.305, 1.928)
+INTERCEPT = -2.233
 
 ANSWER = 0.45  # at or above: answer with the citation
 SUGGEST = 0.3  # at or above: "Có phải ý anh/chị là…" with the best candidate and two more

@@ -79,7 +79,7 @@ def build_plan(plan_id: int, fingerprint: str, file_name: str, doc: PlanDocument
     ]
     bundle = PlanBundle(plan_id, fingerprint, document_label(doc, file_name), passages)
     bundle.title_terms = frozenset(terms(context))
-    bundle.number = number_key(doc.number)
+    bundle.number = number_key(doc.number) or _announced_number(doc)
     bundle.facts = _facts(doc, passages, context)
     return bundle
 
@@ -87,6 +87,19 @@ def build_plan(plan_id: int, fingerprint: str, file_name: str, doc: PlanDocument
 def number_key(number: str | None) -> str:
     """The leading figure of a document number ("053" of "053/KH-UB" -> "53"), or ""."""
     match = re.match(r"\s*0*(\d+)", number or "")
+    return match[1] if match else ""
+
+
+_ANNOUNCED = re.compile(
+    r"ban h\w*nh (?:kèm theo )?(?:Kế ho\w*|Công văn|Quyết định|Chỉ thị|Công điện)\s+"
+    r"(?:s\w*\s+)?0*(\d+)\s*[/-]"
+)
+
+
+def _announced_number(doc: PlanDocument) -> str:
+    """The number of a plan relayed by a web post ("UBND tỉnh ban hành Kế hoạch số
+    84/KH-UBND …") when the text has no number line of its own."""
+    match = _ANNOUNCED.search(doc.preamble[:800])
     return match[1] if match else ""
 
 

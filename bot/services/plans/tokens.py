@@ -111,7 +111,8 @@ SYNONYMS = {
 # Words that carry no topic in a question (they are already read as intents).
 STOPWORDS = frozenset(
     "a ah oi nhe nha vay nhi nao gi ai dau sao minh toi em la co khong duoc cua va cac "
-    "nhung nay khi mot nhu roi se bi cung muon biet xin voi the phai can hay lam ha do".split()
+    "nhung nay khi mot nhu roi se bi cung muon biet xin voi the phai can hay lam ha do "
+    "gom".split()
 )
 # Compounds with a stopword syllable that still name a thing ("cơ quan", "ô tô").
 STOP_COMPOUNDS = frozenset(
