@@ -63,8 +63,10 @@ def read_header(paras: list[Para]) -> Header:
         elif not plan_seen and is_caps(text) and not fold(text).startswith(_OPENERS):
             head.issuer, head.has_header = _org_segment(text), True
         elif (
-            plan_seen and head.title is None and (para.bold or not fold(text).startswith(_OPENERS))
-        ):
+            plan_seen
+            and head.title is None
+            and (para.bold or is_caps(text) or not fold(text).startswith(_OPENERS))
+        ):  # "THỰC HIỆN CHIẾN LƯỢC …" in capitals is the title, not a "Thực hiện …" preamble
             head.title = clean_spaces(f"{head.title or ''} {text}").rstrip(".")
         else:
             return head

@@ -21,7 +21,7 @@ from .model import (
     Section,
     Target,
 )
-from .rescue import authority, find_proposer, rescue_header
+from .rescue import authority, find_proposer, mend_header_lines, rescue_header
 from .sections import build_sections, section_marker
 from .text import ends_strictly, fold, normalize_lines, sentences, starts_lower
 
@@ -55,6 +55,7 @@ def parse_plans(text: str) -> list[PlanDocument]:
 
 def _parse_one(lines: list[str]) -> PlanDocument:
     """Parse the lines of a single document."""
+    lines = mend_header_lines(lines)
     cut = closing_start(lines)
     paras = join_paragraphs(lines[:cut])
     head = read_header(paras)

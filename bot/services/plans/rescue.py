@@ -30,6 +30,23 @@ _PROPOSER = re.compile(r"Theo đề nghị của\s+(.+?)(?:[.;]\s|[.;,]?\s*$|,\s
 _ADDRESSEES = re.compile(r"Kính gửi\s*:?\s*(.+?)(?=\n\s*(?:Thực hiện|Căn cứ|Theo|Để|Ngày)\b)", re.S)
 
 
+def mend_header_lines(lines: list[str]) -> list[str]:
+    """The opening lines without table-cell bars, and words broken off onto their own
+    line ("ỦY" / "BAN NHÂN DÂN", "Thành" / "phố Hồ Chí Minh, ngày …") joined again."""
+    head = [re.sub(r"\s*\|\s*$", "", line) for line in lines[:_HEAD_LINES]]
+    out: list[str] = []
+    for line in head:
+        word = out[-1].strip() if out else ""
+        lone = len(word.split()) == 1 and word[:1].isupper() and not word[-1:].isdigit()
+        nxt = line.strip()
+        broken = nxt[:1].islower() or (word.isupper() and nxt.isupper())
+        if lone and nxt and broken:
+            out[-1] = f"{word} {nxt}"
+            continue
+        out.append(line)
+    return out + lines[_HEAD_LINES:]
+
+
 def rescue_header(doc: PlanDocument, lines: list[str]) -> None:
     """Fill the number, date, place, issuer, title and signer the parser left empty."""
     head = [line.strip() for line in lines[:_HEAD_LINES]]
