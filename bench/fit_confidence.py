@@ -7,8 +7,10 @@ label is 1 when answering with the best candidate would be right (its fact and i
 document), 0 otherwise (always 0 for an unanswerable question).
 
     .venv/bin/python -m bench.fit_confidence [--plans 200]
+    .venv/bin/python -m bench.fit_confidence --reliability locked   # report only, no fit
 
-Prints the coefficients to paste into calibrate.py, and the fit's accuracy on its data.
+Prints the coefficients to paste into calibrate.py, the fit's accuracy on its data and
+the answerable/refusal rates per threshold; or the shipped model's reliability on a set.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bot.content import load_content
 from bot.db.migrate import upgrade_database
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services.plans.answer import _found, features, rank_question
-from bot.services.plans.calibrate import FEATURES
+from bot.services.plans.calibrate import FEATURES, probability
 from bot.services.plans.index import clear_cache, load_index
 from bot.services.plans.store import plan_scope
 from tests.qa.corpus_eval import is_correct, questions_of
@@ -33,8 +35,10 @@ from tests.qa.evaluate import DEV, correct, load_questions
 ANSWERABLE: list[bool] = []  # per collected row, for the threshold table
 
 
-async def collect(url: str, plans: int) -> list[tuple[list[float], int]]:
-    """(features, label) for every tuning question that has a candidate."""
+async def collect(
+    url: str, plans: int, sets: tuple[str, ...] = ("tuning", "samples"), dev: bool = True
+) -> list[tuple[list[float], int]]:
+    """(features, label) for every question of the sets that has a candidate."""
     engine = make_engine(url)
     sessionmaker = make_sessionmaker(engine)
     content = load_content()
@@ -46,8 +50,8 @@ async def collect(url: str, plans: int) -> list[tuple[list[float], int]]:
             index = await load_index(session, content=content)
             labels = {key: index.plans[pid].document for key, pid in ids.items()}
             today = NOW.date()
-            asked = [(q, q.unit) for name in ("tuning", "samples") for q in questions_of(name)]
-            asked += [(q, q.unit) for q in load_questions(DEV)]
+            asked = [(q, q.unit) for name in sets for q in questions_of(name)]
+            asked += [(q, q.unit) for q in load_questions(DEV)] if dev else []
             for q, unit in asked:
                 scope = await plan_scope(session, unit_path=unit)
                 ranking = rank_question(index, q.text, scope, today)
@@ -105,14 +109,32 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
 
 
+def reliability(rows) -> None:
+    """How often the best candidate is right, by band of the shipped model's probability."""
+    bands = [(0.0, 0.3), (0.3, 0.45), (0.45, 0.6), (0.6, 0.8), (0.8, 1.01)]
+    brier = sum((probability(x) - y) ** 2 for x, y in rows) / len(rows)
+    print(f"# reliability on {len(rows)} questions; Brier score {brier:.3f}")
+    for low, high in bands:
+        inside = [(probability(x), y) for x, y in rows if low <= probability(x) < high]
+        if inside:
+            mean = sum(p for p, _y in inside) / len(inside)
+            right = sum(y for _p, y in inside) / len(inside)
+            band = f"[{low:.2f}, {high:.2f})"
+            print(f"# p in {band}: n={len(inside)}, mean p {mean:.2f}, right {right:.2f}")
+
+
 def main() -> None:
-    """Collect, fit, print."""
+    """Collect, fit, print; or, with --reliability SET, only report the shipped model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=200)
+    parser.add_argument("--reliability", default=None, help="a set of tests/qa/split.yaml")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'fit.db'}"
         upgrade_database(url)
+        if args.reliability:
+            reliability(asyncio.run(collect(url, args.plans, (args.reliability,), dev=False)))
+            return
         rows = asyncio.run(collect(url, args.plans))
     w, b = fit(rows)
     hits = sum(
