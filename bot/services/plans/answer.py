@@ -1,9 +1,11 @@
 """Answer a question from the plans in scope and the law content: extractive, always cited.
 
-Ranking is BM25 over syllables and syllable bigrams; the confidence is the share of the
-question's (IDF-weighted) terms that the chosen entry covers. Questions with a known intent
-("khi nào", "ai", "bao nhiêu"...) are also matched against the parser's facts. Below LOW
-the bot says the documents do not say; between LOW and HIGH it offers suggestions.
+Ranking is BM25 over syllables and syllable bigrams; a candidate's score is the share of
+the question's (IDF-weighted) terms it covers. Questions with a known intent ("khi nào",
+"ai", "bao nhiêu"...) are also matched against the parser's facts; a number in the
+question selects the plan, and documents it cites are answered from the citing clause.
+The decision uses the calibrated probability of calibrate.py: answer, best guess with
+suggestions, or "the documents do not say". HIGH only marks a sure fact when ranking.
 """
 
 from __future__ import annotations
