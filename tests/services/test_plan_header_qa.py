@@ -159,3 +159,12 @@ def test_a_docx_duty_table_answers_from_the_right_row(tmp_path):
     assert "STT" not in lead.text and "Công an huyện" not in lead.text
     assert who.found and "Phòng Kinh tế và Hạ tầng" in who.text
     assert when.found and "Quý II/2024" in when.text
+
+
+def test_a_question_full_of_numbers_is_still_answered_or_refused_plainly():
+    index = _index(_sample("batgt-tra-cu-2023-truncated.txt"), ("qd.txt", DECISION))
+    pasted = "kh " + " ".join(f"{n}/KH-X" for n in range(1, 2000)) + " ban hanh ngay nao"
+
+    answer = search(index, pasted, [1, 2], TODAY)
+
+    assert isinstance(answer.text, str) and answer.text

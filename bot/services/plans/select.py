@@ -10,16 +10,21 @@ from __future__ import annotations
 import re
 
 from .entries import PlanBundle
+from .query import MAX_QUESTION_CHARS
 from .text import fold
 
 # A figure not part of a date ("12/2020", "02/9") or a time; years are not numbers of plans.
 _FIGURE = re.compile(r"(?<![\d/.:-])0*(\d{1,5})(?![\d]|\s*[/.]\s*\d|\s*(?:h|gio|%)\b)")
 
 
+_MAX_NUMBERS = 4  # a question names a document or two; a pasted table is not a question
+
+
 def named_numbers(question: str) -> set[str]:
-    """Figures in the question that could be a document number."""
-    folded = fold(question)
-    return {m[1] for m in _FIGURE.finditer(folded) if not _is_year(m[1])}
+    """Figures in the question that could be a document number (the first few)."""
+    folded = fold(question[:MAX_QUESTION_CHARS])
+    found = [m[1] for m in _FIGURE.finditer(folded) if not _is_year(m[1])]
+    return set(found[:_MAX_NUMBERS])
 
 
 def _is_year(figure: str) -> bool:
