@@ -65,7 +65,8 @@ def test_ask_json_has_exactly_the_documented_shape(database_url):
     unknown = run(database_url, "ask", "ai ky", "--unit", "Không Có", "--json")
 
     data = json.loads(found.output)
-    assert set(data) == {"found", "answer", "citation", "score"}
+    assert set(data) == {"found", "answer", "citation", "score", "suggestions"}
+    assert data["suggestions"] == []
     assert set(data["citation"]) == {"document", "section"}
     assert data["found"] is True and "31/12/2022" in data["answer"]
     assert data["citation"]["section"] == "Mục III.1" and isinstance(data["score"], float)
@@ -73,3 +74,52 @@ def test_ask_json_has_exactly_the_documented_shape(database_url):
     assert json.loads(refused.output)["citation"] == {"document": "", "section": ""}
     assert "COVID-19" in plain.output and "Nguồn: Kế hoạch số 53/KH-UBLM" in plain.output
     assert unknown.exit_code == 1
+
+
+TRA_CU = PLANS / "batgt-tra-cu-2023-truncated.txt"
+
+
+def test_a_new_version_with_the_same_number_replaces_the_old_only_when_asked(
+    database_url, tmp_path
+):
+    newer = tmp_path / "tra-cu-sua-doi.txt"
+    newer.write_text(
+        TRA_CU.read_text(encoding="utf-8").replace("5%- 10%", "10%- 15%"), encoding="utf-8"
+    )
+    run(database_url, "plan", "import", str(TRA_CU), "--unit", "Huyện Trà Cú", "--create-unit")
+
+    refused = run(database_url, "plan", "import", str(newer), "--unit", "Huyện Trà Cú")
+    kept = run(database_url, "plan", "list")
+    replaced = run(
+        database_url, "plan", "import", str(newer), "--unit", "Huyện Trà Cú", "--replace"
+    )
+    listing = run(database_url, "plan", "list")
+    answer = run(database_url, "ask", "chi tieu giam tngt bao nhieu", "--unit", "Huyện Trà Cú")
+
+    assert refused.exit_code == 1
+    assert "02/KH-BATGT" in refused.output and "--replace" in refused.output
+    assert kept.output.count("02/KH-BATGT") == 1 and "batgt-tra-cu" in kept.output
+    assert replaced.exit_code == 0, replaced.output
+    assert "Đã thay kế hoạch cũ #1" in replaced.output
+    assert listing.output.count("02/KH-BATGT") == 1 and "tra-cu-sua-doi.txt" in listing.output
+    assert "10%- 15%" in answer.output
+
+
+def test_list_shows_inherited_plans_and_remove_deletes_one(database_url):
+    run(database_url, "plan", "import", str(TRA_CU), "--unit", "Tỉnh A", "--create-unit")
+    run(database_url, "plan", "import", GLUED, "--unit", "Tỉnh A/Xã B", "--create-unit")
+
+    inherited = run(database_url, "plan", "list", "--unit", "Tỉnh A/Xã B")
+    removed = run(database_url, "plan", "remove", "1")
+    after = run(database_url, "plan", "list", "--unit", "Tỉnh A/Xã B")
+    missing = run(database_url, "plan", "remove", "99")
+    no_unit = run(database_url, "plan", "list", "--unit", "Không Có")
+
+    lines = inherited.output.splitlines()
+    assert lines[0].startswith("Kế hoạch áp dụng cho Tỉnh A/Xã B")
+    assert "Tỉnh A/Xã B" in lines[1] and "53/KH-UBLM" in inherited.output
+    assert "02/KH-BATGT" in lines[-1] and lines[-1].endswith("Tỉnh A")
+    assert removed.exit_code == 0 and "Đã xoá kế hoạch #1 (02/KH-BATGT)" in removed.output
+    assert "02/KH-BATGT" not in after.output and "53/KH-UBLM" in after.output
+    assert missing.exit_code == 1 and "#99" in missing.output
+    assert no_unit.exit_code == 1

@@ -43,6 +43,22 @@ async def test_each_person_is_answered_from_the_plan_of_their_nearest_unit(
     assert "14/12/2024" not in year
 
 
+async def test_a_unit_with_its_own_plan_still_gets_answers_from_its_parents_plan(
+    sessionmaker, clock, tmp_path
+):
+    router = await _setup(sessionmaker, clock, tmp_path)
+    in_phong_2 = await linked_chat(router, sessionmaker, clock, "NV3")
+
+    parent = await in_phong_2.say("phong thong tin bao chi xuat ban co nhiem vu gi")
+    own = await in_phong_2.say("ai ky ke hoach")
+    named = await in_phong_2.say("ai ký kế hoạch của Sở Thông tin và Truyền thông")
+
+    assert "ban hành văn bản chỉ đạo" in parent
+    assert "Nguồn: Kế hoạch “Tổ chức, thực hiện phong trào thi đua" in parent
+    assert "Phạm Thị Anh Thư" in own and "Nguồn: Kế hoạch “Phát động phong trào" in own
+    assert "Nguyễn Thanh Luân" in named
+
+
 async def test_an_unsure_question_offers_buttons_that_answer_when_pressed(
     sessionmaker, clock, tmp_path
 ):
@@ -52,7 +68,8 @@ async def test_an_unsure_question_offers_buttons_that_answer_when_pressed(
     text = await chat.say("khen thuong bao nhieu tien")
     buttons = chat.last[0].flat_buttons
 
-    assert text.startswith("Mình chưa chắc")
+    assert text.startswith("Chưa chắc đã hiểu đúng câu hỏi. Có phải ý anh/chị là:")
+    assert "Nguồn:" in text  # the best guess is quoted and cited
     assert buttons and all(b.data.startswith("qa:") for b in buttons)
     assert all(len(b.data.encode()) <= 64 and len(b.label) <= 60 for b in buttons)
     pressed = await router.handle(chat.incoming(Kind.BUTTON, payload=buttons[0].data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import content_dirs
 from bot.cli.common import fail, in_session, out, settings
 from bot.content import ContentError, load_content
+from bot.core.ids import parse_int
 from bot.core.texts import t
 from bot.db.models import Plan
 from bot.services.org import UnitPathError, find_unit, require_unit
@@ -28,6 +30,8 @@ from bot.services.plans.store import (
     list_plans,
     parse_file,
     plans_for_unit,
+    remove_plan,
+    same_number,
     store_documents,
     target_unit,
 )
@@ -42,18 +46,30 @@ def plan_import(
     create_unit: Annotated[
         bool, typer.Option("--create-unit", help="Tạo đơn vị nếu chưa có.")
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Thay kế hoạch cũ cùng số hiệu của đơn vị bằng bản mới."),
+    ] = False,
 ) -> None:
     """Nhập kế hoạch cho một đơn vị (và các đơn vị cấp dưới); nhập lại không tạo bản trùng."""
     parsed = {path: _parse_or_fail(path) for path in files}
     now = datetime.now(UTC)
+    if not replace:
+        replace = _confirm_replacing(parsed, unit)
 
     async def work(session: AsyncSession) -> list[str]:
         target = await target_unit(session, path=unit, create=create_unit)
         lines = []
         for path, documents in parsed.items():
             result = await store_documents(
-                session, unit=target, file_name=path.name, documents=documents, now=now
+                session,
+                unit=target,
+                file_name=path.name,
+                documents=documents,
+                now=now,
+                replace=replace,
             )
+            lines += [t("cli.plan_replaced", id=p.id, label=_label(p)) for p in result.replaced]
             created, existing = len(result.created), len(result.existing)
             lines.append(
                 t(
@@ -74,6 +90,45 @@ def plan_import(
         raise fail(t("cli.unit_unknown", path=unit)) from None
     for line in lines:
         out.print(line, markup=False)
+
+
+def _confirm_replacing(parsed: dict[Path, list[ParsedDocument]], unit: str) -> bool:
+    """When the unit holds an older version of a document (same number), ask whether to
+    replace it; without a terminal to ask on, stop and name --replace."""
+
+    async def older(session: AsyncSession) -> list[str]:
+        target = await find_unit(session, path=unit)
+        if target is None:
+            return []
+        found: dict[int, str] = {}
+        for documents in parsed.values():
+            for document in documents:
+                for plan in await same_number(session, unit=target, document=document):
+                    found[plan.id] = t(
+                        "cli.plan_same_number",
+                        unit=unit,
+                        number=plan.number,
+                        id=plan.id,
+                        file=plan.file_name,
+                    )
+        return list(found.values())
+
+    try:
+        notes = in_session(older, commit=False)
+    except UnitPathError:
+        raise fail(t("cli.unit_unknown", path=unit)) from None
+    if not notes:
+        return False
+    for note in notes:
+        out.print(note, markup=False)
+    if sys.stdin.isatty() and typer.confirm(t("cli.plan_replace_ask"), default=False):
+        return True
+    raise fail(t("cli.plan_replace_hint"))
+
+
+def _label(plan: Plan) -> str:
+    """A plan's number, else its title or file name, shortened."""
+    return plan.number or clip(plan.title or plan.file_name, 100)
 
 
 def _parse_or_fail(path: Path) -> list[ParsedDocument]:
@@ -137,9 +192,60 @@ async def _listing(session: AsyncSession) -> list[str]:
         if plan.unit.path != unit:
             unit = plan.unit.path
             lines.append(t("cli.plan_list", unit=unit))
-        label = plan.number or clip(plan.title or plan.file_name, 100)
-        lines.append(t("cli.plan_row", id=plan.id, label=label))
+        lines.append(t("cli.plan_row_file", id=plan.id, label=_label(plan), file=plan.file_name))
     return lines
+
+
+@plan_app.command("list")
+def plan_list(
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Chỉ các kế hoạch áp dụng cho đơn vị này (kể cả cấp trên)."),
+    ] = None,
+) -> None:
+    """Liệt kê kế hoạch: tất cả theo đơn vị, hoặc các kế hoạch áp dụng cho một đơn vị."""
+    if unit is None:
+        lines = in_session(_listing, commit=False) or [t("cli.plan_none")]
+    else:
+
+        async def applying(session: AsyncSession) -> list[str]:
+            if await find_unit(session, path=unit) is None:
+                raise UnknownUnitError(unit)
+            plans = await plans_for_unit(session, unit_path=unit)
+            rows = [
+                t("cli.plan_row_unit", id=p.id, label=_label(p), unit=p.unit.path) for p in plans
+            ]
+            return [t("cli.plan_applies", unit=unit), *rows] if rows else []
+
+        try:
+            lines = in_session(applying, commit=False)
+        except (UnknownUnitError, UnitPathError):
+            raise fail(t("cli.unit_unknown", path=unit)) from None
+        if not lines:
+            raise fail(t("cli.plan_none_for_unit", path=unit))
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+@plan_app.command("remove")
+def plan_remove(
+    plan_id: Annotated[str, typer.Argument(help="Mã kế hoạch (#id, xem: atgt plan list).")],
+) -> None:
+    """Xoá một kế hoạch đã nhập (bot không còn trả lời theo kế hoạch đó)."""
+    number = parse_int(plan_id.lstrip("#"))
+    if number is None:
+        raise fail(t("cli.plan_id_unknown", id=plan_id.lstrip("#")))
+
+    async def work(session: AsyncSession) -> str | None:
+        plan = await remove_plan(session, plan_id=number)
+        if plan is None:
+            return None
+        return t("cli.plan_removed", id=plan.id, label=_label(plan), unit=plan.unit.path)
+
+    line = in_session(work)
+    if line is None:
+        raise fail(t("cli.plan_id_unknown", id=number))
+    out.print(line, markup=False, highlight=False)
 
 
 def ask(

@@ -637,6 +637,11 @@ CATALOG: dict[str, str] = {
         "mình có cũng không nói về điều này."
     ),
     "qa.unsure": "Mình chưa chắc đã hiểu đúng câu hỏi. Có phải bạn muốn hỏi…",
+    "qa.unsure_best": (
+        "Chưa chắc đã hiểu đúng câu hỏi. Có phải ý anh/chị là:\n{answer}\n"
+        "(Nguồn: {document}, {section}.) Nếu chưa đúng, anh/chị chọn một gợi ý bên dưới "
+        "hoặc hỏi cụ thể hơn."
+    ),
     "qa.not_understood": (
         "Mình chưa hiểu câu hỏi. Bạn hãy gõ câu hỏi bằng chữ, ví dụ: "
         "“Kế hoạch thực hiện đến khi nào?” hoặc “Ai chịu trách nhiệm báo cáo?”"
@@ -675,6 +680,14 @@ CATALOG: dict[str, str] = {
     "qa.signer_title": "Người ký: {name} ({title}).",
     "qa.signer_context": "người ký chức vụ chức danh họ tên",
     "qa.issued_number": "Kế hoạch số {number}",
+    "qa.issuer": "Cơ quan ban hành: {issuer}.",
+    "plans.table_lead": "{unit} chủ trì: {content}",
+    "plans.table_coop": "phối hợp: {units}",
+    "plans.table_due": "thời hạn: {due}",
+    "qa.issuer_place": "Cơ quan ban hành: {issuer} ({place}).",
+    "qa.authority": "{authority} ký quyết định.",
+    "qa.recipients": "Nơi nhận: {items}.",
+    "qa.proposer": "Theo đề nghị của {proposer}.",
     "qa.issued_date": "ban hành tại {place} ngày {date}",
     "qa.ask_when": "Kế hoạch thực hiện đến khi nào?",
     "qa.ask_who": "Đơn vị nào chịu trách nhiệm thực hiện?",
@@ -684,8 +697,23 @@ CATALOG: dict[str, str] = {
     "qa.ask_report": "Báo cáo kết quả khi nào, gửi ai?",
     "qa.ask_signer": "Ai ký kế hoạch?",
     "qa.ask_issued": "Kế hoạch số mấy, ban hành ngày nào?",
+    "qa.ask_issuer": "Cơ quan nào ban hành?",
+    "qa.ask_recipients": "Nơi nhận gồm những ai?",
+    "qa.ask_proposer": "Ban hành theo đề nghị của ai?",
     "cli.plan_imported": "Tệp {file} → {unit}: thêm {created} kế hoạch, đã có sẵn {existing}.",
     "cli.plan_row": "  #{id}: {label}",
+    "cli.plan_row_file": "  #{id}: {label} · tệp {file}",
+    "cli.plan_row_unit": "  #{id}: {label} · {unit}",
+    "cli.plan_applies": "Kế hoạch áp dụng cho {unit} (đơn vị gần nhất trước):",
+    "cli.plan_replaced": "  Đã thay kế hoạch cũ #{id} ({label}).",
+    "cli.plan_same_number": (
+        "Đơn vị {unit} đã có kế hoạch số {number} (#{id}, tệp {file}) với nội dung khác."
+    ),
+    "cli.plan_replace_ask": "Thay kế hoạch cũ bằng bản mới?",
+    "cli.plan_replace_hint": (
+        "Chưa nhập gì. Thêm --replace để thay kế hoạch cũ bằng bản mới cùng số hiệu."
+    ),
+    "cli.plan_removed": "Đã xoá kế hoạch #{id} ({label}) của {unit}.",
     "cli.plan_unit_unknown": (
         "Không có đơn vị {path}. Kiểm tra lại đường dẫn (xem: atgt org show), "
         "hoặc thêm --create-unit để tạo đơn vị mới."

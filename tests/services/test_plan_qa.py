@@ -71,7 +71,7 @@ def test_an_answer_quotes_the_source_with_document_and_section():
     assert "5%- 10%" in answer.text
     assert answer.citation.document == "Kế hoạch số 02/KH-BATGT ngày 20/03/2023"
     assert answer.citation.section.startswith("Mục I.1")
-    assert set(answer.as_json()) == {"found", "answer", "citation", "score"}
+    assert set(answer.as_json()) == {"found", "answer", "citation", "score", "suggestions"}
     json.dumps(answer.as_json())
 
 

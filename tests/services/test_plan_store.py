@@ -1,4 +1,4 @@
-"""Storing plans: one row per document, idempotent, nothing half-written, nearest unit wins."""
+"""Storing plans: one row per document, idempotent, nothing half-written, plans inherit."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_a_broken_docx_is_a_plan_file_error(tmp_path):
         parse_file(broken)
 
 
-async def test_the_nearest_unit_with_plans_wins(sessionmaker, clock):
+async def test_a_unit_reads_its_own_plans_and_every_ancestors_nearest_first(sessionmaker, clock):
     await _import(sessionmaker, clock, TTTT, "Sở A")
     await _import(sessionmaker, clock, NGOAI_VU, "Sở A/Phòng 2")
     async with sessionmaker() as session, session.begin():
@@ -99,7 +99,7 @@ async def test_the_nearest_unit_with_plans_wins(sessionmaker, clock):
         nowhere = await plan_ids_for_unit(session, unit_path="Sở Khác")
         everything = await plan_ids_for_unit(session, unit_path=None)
 
-    assert [p.file_name for p in deep] == [NGOAI_VU.name]
+    assert [p.file_name for p in deep] == [NGOAI_VU.name, TTTT.name]
     assert [p.file_name for p in sibling] == [TTTT.name]
     assert nowhere == []
     assert everything is None

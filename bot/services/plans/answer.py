@@ -1,25 +1,32 @@
 """Answer a question from the plans in scope and the law content: extractive, always cited.
 
-Ranking is BM25 over syllables and syllable bigrams; the confidence is the share of the
-question's (IDF-weighted) terms that the chosen entry covers. Questions with a known intent
-("khi nào", "ai", "bao nhiêu"...) are also matched against the parser's facts. Below LOW
-the bot says the documents do not say; between LOW and HIGH it offers suggestions.
+Ranking is BM25 over syllables and syllable bigrams; a candidate's score is the share of
+the question's (IDF-weighted) terms it covers. Questions with a known intent ("khi nào",
+"ai", "bao nhiêu"...) are also matched against the parser's facts; a number in the
+question selects the plan, and documents it cites are answered from the citing clause.
+The decision uses the calibrated probability of calibrate.py: answer, best guess with
+suggestions, or "the documents do not say". HIGH only marks a sure fact when ranking.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 from bot.core.texts import t
 
+from .calibrate import ANSWER, SUGGEST, probability
 from .entries import Entry, PlanBundle
 from .index import QaIndex
 from .intents import Intent, has_signature
 from .query import Query, Weights, analyse, plain
-from .results import Answer, Citation, citation_for
+from .refs import cited_clauses
+from .results import Answer, Citation, Option, citation_for
+from .select import named_numbers, select_documents
 from .suggest import suggestions
 from .text import clean_spaces, fold, sentences
 from .tokens import terms
@@ -29,11 +36,17 @@ _K1, _B = 1.2, 0.75
 _FACT_NO_SUBJECT = 0.85
 _NO_SIGNATURE = 0.8
 _NO_SUBJECT = 0.6
+_HEADER = frozenset(
+    {Intent.SIGNER, Intent.RECIPIENTS, Intent.PROPOSER, Intent.ISSUED, Intent.ISSUER}
+)
+_DATED = frozenset({Intent.ISSUED, Intent.ISSUER})  # also asked of cited documents
+_CITED = 0.6  # a clause citing the document the question names by number
 _FACT_BONUS = 0.1  # at equal confidence, a fact of the asked kind beats a passage
 _SECTION = 0.9
 _CONTEXT = 0.8
 _ONE_WORD = 0.5
 _SHORTLIST = 12  # candidates whose best sentence is worked out
+_FARTHER = 0.02  # rank given up per level between the asker's unit and the plan's
 # A "when" or "how much" answer without a date or a figure is hardly an answer.
 _STRICT = {Intent.WHEN: 0.6, Intent.AMOUNT: 0.6, Intent.ISSUED: 0.6}
 
@@ -50,37 +63,175 @@ class _Candidate:
     weights: Weights | None = None  # set while a passage still needs its sentence chosen
 
 
-def search(index: QaIndex, question: str, plan_ids: list[int] | None, today: date) -> Answer:
-    """The best cited answer, suggestions when unsure, or a plain "not in the documents"."""
+@dataclass(slots=True)
+class Ranking:
+    """The ranked candidates of one question, and what the calibration needs to know."""
+
+    query: Query
+    ranked: list[_Candidate]
+    plans: list[PlanBundle]
+    named: bool
+
+
+def search(
+    index: QaIndex, question: str, plan_ids: Sequence[int] | Mapping[int, int] | None, today: date
+) -> Answer:
+    """The best cited answer, the best guess with suggestions when unsure, or a plain
+    "not in the documents".
+
+    `plan_ids` lists the plans in scope nearest first, or maps each to its distance from
+    the asker's unit (0: own unit, 1: parent...); None means every plan."""
+    ranking = rank_question(index, question, plan_ids, today)
+    if ranking is None:  # "2", "???", emoji: nothing to look up
+        return Answer(False, t("qa.not_understood"))
+    ranked = ranking.ranked
+    p = probability(features(ranking)) if ranked else 0.0
+    if p >= ANSWER and _fits_kind(ranked[0], ranking.query):
+        return _found(ranked, ranking.query, p)
+    if p >= SUGGEST or p >= ANSWER:
+        return _unsure(ranked, p)
+    return Answer(False, t("qa.not_found" if ranking.plans else "qa.no_plan"), None, p)
+
+
+def rank_question(
+    index: QaIndex, question: str, plan_ids: Sequence[int] | Mapping[int, int] | None, today: date
+) -> Ranking | None:
+    """Candidates in scope, best first; None when the question has nothing to look up."""
     query = analyse(question, index)
     wordy = any(term.isalpha() for term in query.weights)
-    if not (wordy or query.intents):  # "2", "???", emoji: nothing to look up
-        return Answer(False, t("qa.not_understood"))
-    plans = _scope(index, plan_ids)
-    shortlist = heapq.nlargest(_SHORTLIST, _candidates(index, query, plans, today), _rank)
+    if not (wordy or query.intents):
+        return None
+    scope = _scope(index, plan_ids)
+    plans = select_documents(scope, question)
+    distance = _distances(plan_ids)
+    named = len(plans) < len(scope)  # the question names a plan by its number
+    candidates = chain(
+        _candidates(index, query, plans, today, law=not named),
+        _cited(query, plans, named_numbers(question)),
+    )
+    shortlist = heapq.nlargest(_SHORTLIST, _nearer_first(candidates, distance), _rank)
     ranked = sorted((_finish(c, query) for c in shortlist), key=_rank, reverse=True)
-    if ranked and ranked[0].confidence >= HIGH:
-        return _found(ranked, query)
-    if ranked and ranked[0].confidence >= LOW:
-        choices = suggestions(ranked, LOW * 0.75)
-        if choices:
-            return Answer(False, t("qa.unsure"), None, ranked[0].confidence, choices)
-    score = ranked[0].confidence if ranked else 0.0
-    return Answer(False, t("qa.not_found" if plans else "qa.no_plan"), None, score)
+    return Ranking(query, _header_only(ranked, query, plans, question), plans, named)
+
+
+def _header_only(
+    ranked: list[_Candidate], query: Query, plans: list[PlanBundle], question: str
+) -> list[_Candidate]:
+    """Who signed, the recipients, who proposed, the date and issuer of the plan are read
+    from the parser's structure, never guessed from a passage; a document the question
+    cites by number is answered from the clause citing it."""
+    asked = query.intents & _HEADER
+    if not asked:
+        return ranked
+    others = named_numbers(question) - {p.number for p in plans}
+    keep = [
+        _sure(c) if c.entry.intent in asked and c.broad else c
+        for c in ranked
+        if c.entry.intent in asked or (c.entry.kind == "cited" and others and asked <= _DATED)
+    ]
+    if Intent.ISSUED in asked and others and not asked - _DATED:
+        return [c for c in ranked if c.entry.intent != Intent.ISSUED] or keep
+    return keep
+
+
+def features(ranking: Ranking) -> list[float]:
+    """The calibration features (calibrate.FEATURES) of the best candidate."""
+    best = ranking.ranked[0]
+    runner = next((c for c in ranking.ranked[1:] if c.text != best.text), None)
+    query = ranking.query
+    intents = query.intents
+    kind_match = bool(intents) and (
+        best.entry.intent in intents or any(has_signature(i, fold(best.text)) for i in intents)
+    )
+    total = sum(query.weights.values()) or 1.0
+    topic = sum(w for term, w in query.weights.items() if query.roles.get(term) == "topic")
+    titled = best.plan.title_terms if best.plan else frozenset()
+    _weights, subject, _focus = query.for_plan(titled)
+    covered = _coverage(subject, best.entry, frozenset()) if subject else 1.0
+    return [
+        min(best.confidence, 1.2),
+        best.confidence - (runner.confidence if runner else 0.0),
+        float(best.entry.kind in {"fact", "fallback", "cited"}),
+        float(kind_match),
+        float(bool(intents)),
+        float(ranking.named),
+        float(best.plan is None),
+        topic / total,
+        covered,
+    ]
+
+
+def _sure(candidate: _Candidate) -> _Candidate:
+    """A header fact of the asked kind when the question's other words only name its plan."""
+    confidence = max(candidate.confidence, _FACT_NO_SUBJECT)
+    candidate.rank += confidence - candidate.confidence
+    candidate.confidence = confidence
+    return candidate
+
+
+def _fits_kind(best: _Candidate, query: Query) -> bool:
+    """A "when" or "how much" answer without a single figure is a guess, not an answer."""
+    strict = query.intents & _STRICT.keys()
+    if not strict or strict != query.intents:
+        return True
+    return best.entry.intent in strict or any(ch.isdigit() for ch in best.text)
+
+
+def _unsure(ranked: list[_Candidate], p: float) -> Answer:
+    """The best guess quoted and cited, with buttons for the next two distinct answers."""
+    best = ranked[0]
+    others = []
+    for candidate in ranked[1:]:
+        if candidate.text != best.text and all(c.text != candidate.text for c in others):
+            others.append(candidate)
+    others = others[:2]
+    cite = _citation(best)
+    text = t("qa.unsure_best", answer=best.text, document=cite.document, section=cite.section)
+    options = tuple(
+        Option(c.text, _citation(c), round(min(c.confidence, 1.0), 3)) for c in [best, *others]
+    )
+    buttons = suggestions(others, 0.0, labels=[c.text for c in others])
+    return Answer(False, text, cite, p, buttons, options=options)
 
 
 def _rank(candidate: _Candidate) -> float:
     return candidate.rank
 
 
-def _scope(index: QaIndex, plan_ids: list[int] | None) -> list[PlanBundle]:
+def _distances(plan_ids: Sequence[int] | Mapping[int, int] | None) -> Mapping[int, int]:
+    """Plan id -> distance of its unit from the asker's (a plain list: all the same)."""
+    if isinstance(plan_ids, Mapping):
+        return plan_ids
+    return {}
+
+
+def _nearer_first(candidates: Iterable[_Candidate], distance: Mapping[int, int]):
+    """At equal fit, a plan of the asker's own unit beats its superior's."""
+    for candidate in candidates:
+        if candidate.plan is not None:
+            candidate.rank -= _FARTHER * distance.get(candidate.plan.plan_id, 0)
+        yield candidate
+
+
+def _scope(index: QaIndex, plan_ids: Iterable[int] | None) -> list[PlanBundle]:
     """The plan bundles a question may be answered from."""
     if plan_ids is None:
         return list(index.plans.values())
     return [index.plans[i] for i in plan_ids if i in index.plans]
 
 
-def _candidates(index: QaIndex, query: Query, plans: list[PlanBundle], today: date):
+def _cited(query: Query, plans: list[PlanBundle], numbers: set[str]):
+    """Clauses citing a document the question names by number: sure when they also hold
+    the rest of the question."""
+    for plan, entry in cited_clauses(plans, numbers):
+        _weights, subject, focus = query.for_plan(plan.title_terms)
+        confidence = _CITED + (1 - _CITED) * _coverage(subject or focus, entry, frozenset())
+        yield _Candidate(entry, plan, confidence, confidence + _FACT_BONUS, entry.text)
+
+
+def _candidates(
+    index: QaIndex, query: Query, plans: list[PlanBundle], today: date, law: bool = True
+):
     """Every entry in scope that shares a term with the question, plus matching facts."""
     for plan in plans:
         weights, subject, focus = query.for_plan(plan.title_terms)
@@ -89,6 +240,8 @@ def _candidates(index: QaIndex, query: Query, plans: list[PlanBundle], today: da
         for intent in query.intents:
             for entry in plan.facts.get(intent, ()):
                 yield _fact(entry, plan, subject, focus)
+    if not law:
+        return
     weights, subject, _ = query.for_plan(frozenset())
     for entry in index.active_law(today):
         yield from _passage(index, query, entry, None, weights, subject)
@@ -126,9 +279,11 @@ def _finish(candidate: _Candidate, query: Query) -> _Candidate:
     entry, weights = candidate.entry, candidate.weights
     text = _best_sentence(entry.text, weights) if candidate.plan else entry.text
     confidence = candidate.confidence
+    offset = candidate.rank - candidate.confidence - candidate.tie  # e.g. a farther unit
     if query.intents:
         confidence *= _signature_factor(query.intents, fold(text))
-    return _Candidate(entry, candidate.plan, confidence, confidence + candidate.tie, text)
+    rank = confidence + candidate.tie + offset
+    return _Candidate(entry, candidate.plan, confidence, rank, text)
 
 
 def _signature_factor(intents: frozenset[Intent], folded: str) -> float:
@@ -215,7 +370,7 @@ def _window(text: str, weights: Weights, size: int = 60) -> str:
     return ("…" if start else "") + piece + ("…" if start + size < len(words) else "")
 
 
-def _found(ranked: list[_Candidate], query: Query) -> Answer:
+def _found(ranked: list[_Candidate], query: Query, p: float) -> Answer:
     """The answer from the best candidate; several facts of one intent when nothing narrows."""
     best = ranked[0]
     texts = [best.text]
@@ -228,7 +383,7 @@ def _found(ranked: list[_Candidate], query: Query) -> Answer:
         True,
         "\n".join(texts),
         _citation(best),
-        min(best.confidence, 1.0),
+        p,
         sources=tuple(c.entry.text for c in ranked[:3]),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class PlanBundle:
     passages: list[Entry]
     facts: dict[Intent, list[Entry]] = field(default_factory=dict)
     title_terms: frozenset[str] = frozenset()
+    number: str = ""  # the document's number ("209" of "209/KH-BGDĐT"), for selection
 
     def slot(self, slot: int) -> Entry | list[Entry] | None:
         """What suggestion `slot` answers: the facts of an intent, or one passage."""
@@ -70,15 +72,35 @@ def entry(
 def build_plan(plan_id: int, fingerprint: str, file_name: str, doc: PlanDocument) -> PlanBundle:
     """Passages and facts of one parsed plan."""
     when = doc.date.strftime("%d/%m/%Y") if doc.date else ""
-    context = " ".join(x for x in (doc.title, doc.issuer, doc.number, when) if x)
+    context = " ".join(x for x in (doc.title, doc.issuer, doc.place, doc.number, when) if x)
     passages = [
         entry(kind, text, label, ctx, match=match, heading=heading, slot=FIRST_SECTION_SLOT + i)
         for i, (kind, text, label, ctx, heading, match) in enumerate(_passages(doc))
     ]
     bundle = PlanBundle(plan_id, fingerprint, document_label(doc, file_name), passages)
     bundle.title_terms = frozenset(terms(context))
+    bundle.number = number_key(doc.number) or _announced_number(doc)
     bundle.facts = _facts(doc, passages, context)
     return bundle
+
+
+def number_key(number: str | None) -> str:
+    """The leading figure of a document number ("053" of "053/KH-UB" -> "53"), or ""."""
+    match = re.match(r"\s*0*(\d+)", number or "")
+    return match[1] if match else ""
+
+
+_ANNOUNCED = re.compile(
+    r"ban h\w*nh (?:kèm theo )?(?:Kế ho\w*|Công văn|Quyết định|Chỉ thị|Công điện)\s+"
+    r"(?:s\w*\s+)?0*(\d+)\s*[/-]"
+)
+
+
+def _announced_number(doc: PlanDocument) -> str:
+    """The number of a plan relayed by a web post ("UBND tỉnh ban hành Kế hoạch số
+    84/KH-UBND …") when the text has no number line of its own."""
+    match = _ANNOUNCED.search(doc.preamble[:800])
+    return match[1] if match else ""
 
 
 def _passages(doc: PlanDocument) -> list[tuple[str, str, str, str, str, str | None]]:

@@ -14,7 +14,7 @@ from bot.core.texts import t
 from .citations import clip, section_label
 from .intents import Intent
 from .model import PlanDocument, Reference
-from .text import clean_spaces, sentences
+from .text import clean_spaces, fold, sentences
 
 _TITLE_YEAR = re.compile(r"năm\s+(\d{4})")
 Fact = tuple[str, str, str]  # (quoted text, section label, context)
@@ -33,6 +33,9 @@ def plan_facts(doc: PlanDocument, passages: Passages) -> dict[Intent, list[Fact]
         Intent.REPORT: _report,
         Intent.SIGNER: _signer,
         Intent.ISSUED: _issued,
+        Intent.ISSUER: _issuer,
+        Intent.RECIPIENTS: _recipients,
+        Intent.PROPOSER: _proposer,
     }
     found = {intent: build(doc, passages) for intent, build in builders.items()}
     return {intent: facts for intent, facts in found.items() if facts}
@@ -130,6 +133,34 @@ def _issued(doc: PlanDocument, passages: Passages) -> list[Fact]:
     if doc.date:
         parts.append(t("qa.issued_date", date=_date(doc.date), place=doc.place or ""))
     return [(" ".join(parts).replace("  ", " ") + ".", t("qa.section_header"), "")]
+
+
+def _issuer(doc: PlanDocument, passages: Passages) -> list[Fact]:
+    """Who issued the document (and who decides, for a decision)."""
+    if not doc.issuer:
+        return []
+    issuer = clean_spaces(doc.issuer)
+    key = "qa.issuer_place" if doc.place and fold(doc.place) not in fold(issuer) else "qa.issuer"
+    text = t(key, issuer=issuer, place=doc.place or "")
+    if doc.authority and fold(doc.authority) != fold(issuer):
+        text += " " + t("qa.authority", authority=doc.authority)
+    return [(text, t("qa.section_header"), "co quan ban hanh")]
+
+
+def _recipients(doc: PlanDocument, passages: Passages) -> list[Fact]:
+    """ "Nơi nhận" (or "Kính gửi") as one list."""
+    if not doc.recipients:
+        return []
+    items = "; ".join(clean_spaces(r).rstrip(" ;.,") for r in doc.recipients)
+    return [(t("qa.recipients", items=items), t("qa.section_closing"), "noi nhan gui")]
+
+
+def _proposer(doc: PlanDocument, passages: Passages) -> list[Fact]:
+    """ "Theo đề nghị của …" of a decision."""
+    if not doc.proposer:
+        return []
+    text = t("qa.proposer", proposer=doc.proposer)
+    return [(text, t("qa.section_preamble"), "de nghi to trinh")]
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

@@ -11,7 +11,9 @@ from .layout import Para, is_signer_title, line_kind, marker
 from .text import PAGE, clean_spaces, ends_sentence, fold, fold_keep, is_caps, strip_emphasis
 
 _OPENERS = ("can cu", "thuc hien", "tren day")
-_ORG_START = re.compile(r"\b(?:BAN|PHÒNG|SỞ|ĐẢNG ỦY|ĐẢNG UỶ|UBND|ỦY BAN|UỶ BAN|CÔNG AN|ĐOÀN)\b")
+_ORG_START = re.compile(
+    r"\b(?:BAN|PHÒNG|SỞ|ĐẢNG ỦY|ĐẢNG UỶ|UBND|ỦY BAN|UỶ BAN|CÔNG AN|(?<!LIÊN )ĐOÀN)\b"
+)
 _BUILDS = re.compile(r"\b(?:xay dung|ban hanh|trien khai)\s+(?:va\s+\S+\s+)?ke hoach\b")
 _SURNAMES = re.compile(
     r"(?:nguyen|tran|le|pham|hoang|huynh|phan|vu|vo|dang|bui|do|ho|ngo|duong|ly|dinh|dao"
@@ -61,8 +63,10 @@ def read_header(paras: list[Para]) -> Header:
         elif not plan_seen and is_caps(text) and not fold(text).startswith(_OPENERS):
             head.issuer, head.has_header = _org_segment(text), True
         elif (
-            plan_seen and head.title is None and (para.bold or not fold(text).startswith(_OPENERS))
-        ):
+            plan_seen
+            and head.title is None
+            and (para.bold or is_caps(text) or not fold(text).startswith(_OPENERS))
+        ):  # "THỰC HIỆN CHIẾN LƯỢC …" in capitals is the title, not a "Thực hiện …" preamble
             head.title = clean_spaces(f"{head.title or ''} {text}").rstrip(".")
         else:
             return head

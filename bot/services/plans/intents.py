@@ -20,6 +20,9 @@ class Intent(StrEnum):
     REPORT = "report"
     SIGNER = "signer"
     ISSUED = "issued"
+    ISSUER = "issuer"
+    RECIPIENTS = "recipients"
+    PROPOSER = "proposer"
 
 
 # The order is part of the suggestion ids ("qa:p:<plan>:<slot>"): append, never reorder.
@@ -56,13 +59,23 @@ _CUES: dict[Intent, re.Pattern[str]] = {
         r"|o dau|tai dau|noi nao)\b"
         r"|\b(?:so hieu|so may|so bao nhieu|ngay ban hanh|ngay ky)\b"
     ),
+    Intent.ISSUER: re.compile(
+        r"\b(?:co quan|don vi|cap|uy ban nhan dan|ubnd|so|tinh|huyen|ai) nao\b.{0,16}\bban hanh\b"
+        r"|\b(?:do|cua) (?:co quan|don vi|cap) nao\b|\b(?:do )?ai ban hanh\b"
+        r"|\bban hanh boi\b|\bco quan ban hanh\b"
+    ),
+    Intent.RECIPIENTS: re.compile(
+        r"\bnoi nhan\b|\bkinh gui\b|\bgui (?:cho |den |toi |ve )?(?:nhung )?"
+        r"(?:ai|noi nao|co quan nao|don vi nao)\b|\bgui nhung (?:ai|dau|noi nao)\b"
+    ),
+    Intent.PROPOSER: re.compile(r"\b(?:theo )?de nghi cua\b|\bto trinh\b|\bai de nghi\b"),
 }
 # Syllables that only say what kind of answer is wanted; not part of the subject.
 CUE_WORDS = frozenset(
     "khi nao bao gio luc chung lau han chot cuoi thoi gian het ket thuc keo dai den toi "
     "ngay may thang nam ai chiu trach nhiem phu chu tri vu lam gi nhieu phan tram chi tieu "
     "muc dau ti ty le giam can cu dua tren vao theo thuc hien hanh trien khai de khau hieu "
-    "thong diep cao ky nguoi ten duyet so hieu hom".split()
+    "thong diep cao ky nguoi ten duyet so hieu hom noi nhan gui kinh de nghi trinh".split()
 )
 # Single words that only name the document ("kế hoạch này", "của").
 GENERIC_WORDS = frozenset("ke hoach trao nay cua dot minh".split())
@@ -89,6 +102,9 @@ _SIGNATURES: dict[Intent, re.Pattern[str]] = {
     Intent.REPORT: re.compile(r"\bbao cao\b"),
     Intent.SIGNER: re.compile(r"(?!)"),
     Intent.ISSUED: re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\bso\s*\d"),
+    Intent.ISSUER: re.compile(r""),
+    Intent.RECIPIENTS: re.compile(r""),
+    Intent.PROPOSER: re.compile(r""),
 }
 
 
@@ -99,6 +115,12 @@ def detect(folded: str) -> frozenset[Intent]:
         found.discard(Intent.WHO)
     if Intent.ISSUED in found:
         found.discard(Intent.SIGNER)
+    if found & {Intent.ISSUER, Intent.RECIPIENTS, Intent.PROPOSER}:
+        found -= {Intent.WHO, Intent.REPORT}  # "gửi cho ai", "cơ quan nào ban hành"
+    if Intent.PROPOSER in found:
+        found.discard(Intent.ISSUER)  # "theo đề nghị của cơ quan nào"
+    if Intent.ISSUER in found and Intent.ISSUED in found and "ngay" not in folded:
+        found.discard(Intent.ISSUED)  # "do cơ quan nào ban hành" asks who, not when
     return frozenset(found)
 
 

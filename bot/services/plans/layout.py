@@ -127,9 +127,16 @@ def closing_start(lines: list[str]) -> int:
     """Index where the closing block (recipients, signer) starts; len(lines) if none."""
     body_from = next((i for i, line in enumerate(lines) if marker(line)), 0)
     for i in range(body_from, len(lines)):
-        if line_kind(lines[i]) in {"recipients", "signer"}:
+        if line_kind(lines[i]) in {"recipients", "signer"} and not _decides(lines, i):
             return i
     return len(lines)
+
+
+def _decides(lines: list[str], i: int) -> bool:
+    """A capitals line followed by "Căn cứ …" names who decides ("CHỦ TỊCH ỦY BAN NHÂN
+    DÂN TỈNH" at the top of a decision); it is not the signature block."""
+    after = next((line for line in lines[i + 1 :] if line.strip()), "")
+    return fold(after).startswith(("can cu", "xet de nghi", "theo de nghi"))
 
 
 @dataclass

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from .tables import duty_columns, duty_row
+
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
@@ -70,6 +72,20 @@ def _read_docx(path: Path) -> str:
 
 
 def _table_texts(table) -> list[str]:
+    """A duty table (content, responsible unit, deadline) as one item per row; any other
+    table (a layout grid for the header or the signature) cell by cell."""
+    rows = [[_cell_text(cell) for cell in row.cells] for row in table.rows]
+    columns = duty_columns(rows[0]) if rows else None
+    if columns is not None:
+        return [item for row in rows[1:] if (item := duty_row(row, columns))]
+    return _cell_texts(table)
+
+
+def _cell_text(cell) -> str:
+    return " ".join(" ".join(p.text.split()) for p in cell.paragraphs if p.text.strip())
+
+
+def _cell_texts(table) -> list[str]:
     """Cell paragraphs row by row; merged cells are read once."""
     seen: set = set()  # cell elements are kept alive here, so identity is stable
     out: list[str] = []

@@ -106,6 +106,8 @@ class PlanDocument:
     recipients: list[str] = field(default_factory=list)
     signer_name: str | None = None
     signer_title: str | None = None
+    proposer: str | None = None  # "Theo đề nghị của …" of a decision
+    authority: str | None = None  # who decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH")
     truncated: bool = False
     fragment: bool = False
 

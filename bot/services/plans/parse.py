@@ -21,6 +21,7 @@ from .model import (
     Section,
     Target,
 )
+from .rescue import authority, find_proposer, mend_header_lines, rescue_header
 from .sections import build_sections, section_marker
 from .text import ends_strictly, fold, normalize_lines, sentences, starts_lower
 
@@ -54,6 +55,7 @@ def parse_plans(text: str) -> list[PlanDocument]:
 
 def _parse_one(lines: list[str]) -> PlanDocument:
     """Parse the lines of a single document."""
+    lines = mend_header_lines(lines)
     cut = closing_start(lines)
     paras = join_paragraphs(lines[:cut])
     head = read_header(paras)
@@ -72,13 +74,17 @@ def _parse_one(lines: list[str]) -> PlanDocument:
         signer_name=end.signer_name,
         signer_title=end.signer_title,
     )
-    doc.issuer = head.issuer or issuer_from_text(doc.preamble) or _owner(doc)
+    doc.issuer = head.issuer
+    rescue_header(doc, lines)
+    doc.issuer = doc.issuer or issuer_from_text(doc.preamble) or _owner(doc)
+    doc.proposer = find_proposer("\n".join(lines[:cut]))
+    doc.authority = authority(lines)
     last = (closing or body or preamble or [Para("")])[-1].text
     has_end = bool(end.recipients or end.signer_name)
     doc.truncated = not has_end and not ends_strictly(last)
     first = paras[0].text if paras else ""
     doc.fragment = not head.has_header or starts_lower(first)
-    _add_facts(doc, head.date.year if head.date else _year(doc.title))
+    _add_facts(doc, doc.date.year if doc.date else _year(doc.title))
     return doc
 
 

@@ -1,7 +1,7 @@
 """Questions about plans: the service the chat handler, the CLI and the benchmark call.
 
-The answer comes from the plans of the asker's unit (the nearest unit on its path that has
-any) and the law content in force today. An optional rephraser (an LLM) may reword a found
+The answer comes from the plans of the asker's unit and of every unit above it (nearer
+plans first) and the law content in force today. An optional rephraser (an LLM) may reword a found
 answer from the same passages; on any failure the extractive answer stands.
 """
 
@@ -20,7 +20,7 @@ from bot.content import Content
 from .answer import search
 from .index import load_index
 from .results import Answer
-from .store import plan_ids_for_unit
+from .store import plan_ids_for_unit, plan_scope
 from .suggest import choose
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ async def answer_question(
 ) -> Answer:
     """Answer from the plans that apply to `unit_path` (all plans when None) and the law."""
     index = await load_index(session, content=content)
-    plan_ids = await plan_ids_for_unit(session, unit_path=unit_path)
-    answer = search(index, question, plan_ids, _today(now, timezone))
+    scope = await plan_scope(session, unit_path=unit_path)
+    answer = search(index, question, scope, _today(now, timezone))
     if answer.found and rephrase is not None:
         answer = await _reworded(answer, question, rephrase)
     return answer

@@ -20,7 +20,8 @@ from .tokens import STOP_COMPOUNDS, STOPWORDS, question_words, repair
 MAX_QUESTION_CHARS = 500
 GENERIC = 0.1  # weight factor for words that only name the document
 _GENERIC = re.compile(
-    r"\b(?:ke hoach|phong trao|thi dua|van ban|chuong trinh|chung ta|thuc hien|trien khai)\b"
+    r"\b(?:ke hoach|phong trao|thi dua|van ban|chuong trinh|chung ta|thuc hien|trien khai"
+    r"|cong van|quyet dinh|chi thi|cong dien)\b"
 )
 
 Weights = dict[str, float]

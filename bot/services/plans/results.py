@@ -26,6 +26,15 @@ class Suggestion:
 
 
 @dataclass(frozen=True, slots=True)
+class Option:
+    """A candidate answer offered when unsure: its quote, citation and score."""
+
+    answer: str
+    citation: Citation
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The outcome of a question; `text` is the quote, or the reason there is none."""
 
@@ -35,6 +44,7 @@ class Answer:
     score: float = 0.0
     suggestions: tuple[Suggestion, ...] = ()
     sources: tuple[str, ...] = ()  # the passages the answer rests on (for a rephraser)
+    options: tuple[Option, ...] = ()  # when unsure: the best guess, then the buttons' answers
 
     def as_json(self) -> dict[str, Any]:
         """The `atgt ask --json` shape."""
@@ -44,6 +54,14 @@ class Answer:
             "answer": self.text,
             "citation": {"document": cite.document, "section": cite.section},
             "score": round(float(self.score), 3),
+            "suggestions": [
+                {
+                    "answer": o.answer,
+                    "citation": {"document": o.citation.document, "section": o.citation.section},
+                    "score": o.score,
+                }
+                for o in self.options
+            ],
         }
 
 

@@ -1,7 +1,8 @@
 """Stored plans: import files (one row per document), list them, and find the plans of a unit.
 
-A plan applies to its unit and every unit below it; a person reads the plans of the
-nearest unit on their path (their own unit, then its parent, ...) that has any.
+A plan applies to its unit and every unit below it; a person reads the plans of every
+unit on their path, nearest first: a unit's implementation plan adds to its superior's
+plan, it does not replace it.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ class ParsedDocument:
 
 @dataclass(slots=True)
 class ImportResult:
-    """What an import did: rows created and documents that were already stored."""
+    """What an import did: rows created, documents already stored, older versions replaced."""
 
     unit_path: str
     created: list[Plan] = field(default_factory=list)
     existing: list[Plan] = field(default_factory=list)
+    replaced: list[Plan] = field(default_factory=list)
 
 
 def split_text(text: str) -> list[str]:
@@ -77,8 +79,10 @@ async def store_documents(
     file_name: str,
     documents: Sequence[ParsedDocument],
     now: datetime,
+    replace: bool = False,
 ) -> ImportResult:
-    """Add the documents not yet stored on this unit (idempotent by fingerprint)."""
+    """Add the documents not yet stored on this unit (idempotent by fingerprint); with
+    `replace`, a stored plan of the unit with the same number gives way to the new text."""
     result = ImportResult(unit.path)
     for item in documents:
         query = select(Plan).where(Plan.unit_id == unit.id, Plan.fingerprint == item.fingerprint)
@@ -86,11 +90,38 @@ async def store_documents(
         if known is not None:
             result.existing.append(known)
             continue
+        if replace:
+            for old in await same_number(session, unit=unit, document=item):
+                result.replaced.append(old)
+                await session.delete(old)
         plan = _row(unit, file_name, item, now)
         session.add(plan)
         result.created.append(plan)
     await session.flush()
     return result
+
+
+async def same_number(session: AsyncSession, *, unit: Unit, document: ParsedDocument) -> list[Plan]:
+    """Stored plans of the unit with this document's number but another text (an older
+    version); none for a document without a number."""
+    number = document.doc.number
+    if not number:
+        return []
+    query = select(Plan).where(
+        Plan.unit_id == unit.id,
+        Plan.number == _cut(number, 100),
+        Plan.fingerprint != document.fingerprint,
+    )
+    return list((await session.execute(query.order_by(Plan.id))).scalars())
+
+
+async def remove_plan(session: AsyncSession, *, plan_id: int) -> Plan | None:
+    """Delete one stored plan; the removed row (None when there was none)."""
+    plan = await get_plan(session, plan_id=plan_id)
+    if plan is not None:
+        await session.delete(plan)
+        await session.flush()
+    return plan
 
 
 def _row(unit: Unit, file_name: str, item: ParsedDocument, now: datetime) -> Plan:
@@ -144,14 +175,22 @@ async def target_unit(session: AsyncSession, *, path: str, create: bool) -> Unit
 
 
 async def plans_for_unit(session: AsyncSession, *, unit_path: str) -> list[Plan]:
-    """The plans of the nearest unit on the path (the unit itself first) that has any."""
+    """The plans of the unit and of every ancestor, nearest unit first."""
     ids = await plan_ids_for_unit(session, unit_path=unit_path) or []
-    query = select(Plan).where(Plan.id.in_(ids)).options(selectinload(Plan.unit)).order_by(Plan.id)
-    return list((await session.execute(query)).scalars())
+    query = select(Plan).where(Plan.id.in_(ids)).options(selectinload(Plan.unit))
+    plans = {plan.id: plan for plan in (await session.execute(query)).scalars()}
+    return [plans[i] for i in ids]
 
 
 async def plan_ids_for_unit(session: AsyncSession, *, unit_path: str | None) -> list[int] | None:
-    """Ids of the plans that apply to a unit; None (meaning all plans) without a unit."""
+    """Ids of the plans that apply to a unit, nearest unit first; None (all) without one."""
+    scope = await plan_scope(session, unit_path=unit_path)
+    return None if scope is None else list(scope)
+
+
+async def plan_scope(session: AsyncSession, *, unit_path: str | None) -> dict[int, int] | None:
+    """Plan id -> distance from the unit (0: its own, 1: its parent's...), nearest first;
+    None (meaning all plans) without a unit."""
     if unit_path is None:
         return None
     paths = ancestor_paths(normalize_path(unit_path))
@@ -162,8 +201,8 @@ async def plan_ids_for_unit(session: AsyncSession, *, unit_path: str | None) -> 
         .order_by(Unit.depth.desc(), Plan.id)
     )
     rows = (await session.execute(query)).all()
-    deepest = rows[0][1] if rows else None
-    return [plan_id for plan_id, depth in rows if depth == deepest]
+    deepest = rows[0][1] if rows else 0
+    return {plan_id: deepest - depth for plan_id, depth in rows}
 
 
 async def list_plans(session: AsyncSession) -> Sequence[Plan]:

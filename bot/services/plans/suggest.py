@@ -31,13 +31,18 @@ class Ranked(Protocol):
     confidence: float
 
 
-def suggestions(ranked: Sequence[Ranked], floor: float) -> tuple[Suggestion, ...]:
-    """Up to three distinct choices among the best candidates above `floor`."""
+def suggestions(
+    ranked: Sequence[Ranked], floor: float, labels: Sequence[str] | None = None
+) -> tuple[Suggestion, ...]:
+    """Up to three distinct choices among the best candidates above `floor`; `labels`
+    (the candidates' answers) replace the section titles when given."""
     out: dict[str, Suggestion] = {}
-    for candidate in ranked:
+    for i, candidate in enumerate(ranked):
         if candidate.confidence < floor or len(out) == MAX_SUGGESTIONS:
             break
         suggestion = suggestion_for(candidate.entry, candidate.plan)
+        if labels is not None:
+            suggestion = Suggestion(clip(labels[i], 120), suggestion.data)
         if len(suggestion.data.encode()) <= MAX_DATA_BYTES:
             out.setdefault(suggestion.data, suggestion)
     return tuple(out.values())

@@ -53,12 +53,45 @@ CHAT_EXPANSIONS = {
     "xm": "xe may",
     "oto": "o to",
     "dt": "dien thoai",
+    # Office abbreviations of the ATGT domain (issue 17).
+    "attgt": "trat tu an toan giao thong",
+    "batgt": "ban an toan giao thong",
+    "ubatgt": "uy ban an toan giao thong",
+    "ubatgtqg": "uy ban an toan giao thong quoc gia",
+    "qd": "quyet dinh",
+    "cv": "cong van",
+    "nq": "nghi quyet",
+    "tttt": "thong tin truyen thong",
+    "gd": "giao duc",
+    "gddt": "giao duc dao tao",
+    "sgddt": "so giao duc dao tao",
+    "gtvt": "giao thong van tai",
+    "sgtvt": "so giao thong van tai",
+    "tld": "tong lien doan",
+    "ldld": "lien doan lao dong",
+    "hdnd": "hoi dong nhan dan",
+    "tphcm": "thanh pho ho chi minh",
+    "hcm": "ho chi minh",
+    "tp": "thanh pho",
+    "brvt": "ba ria vung tau",
+    "cbcnv": "can bo cong nhan vien",
+    "cbccvc": "can bo cong chuc vien chuc",
+    "gtnt": "giao thong nong thon",
+    "ptgt": "phuong tien giao thong",
+    "nld": "nguoi lao dong",
 }
 _CHAT_PHRASES = [
     (re.compile(r"\bbao h\b"), "bao gio"),
     (re.compile(r"\bbang lai\b"), "giay phep lai xe"),
     (re.compile(r"\b(?:nhau xin|di nhau|nhau nhet|say xin)\b"), "uong ruou bia"),
     (re.compile(r"\bdeadline\b"), "han chot"),
+    (re.compile(r"\btt\s*atgt\b"), "ttatgt"),
+    (re.compile(r"\bcb\s*,?\s*cc\s*,?\s*vc\b"), "can bo cong chuc vien chuc"),
+    (re.compile(r"\bcb\s*,?\s*cc\b"), "can bo cong chuc"),
+    (re.compile(r"\bgd\s*&?\s*dt\b"), "giao duc dao tao"),
+    (re.compile(r"\btt\s*&\s*tt\b"), "thong tin truyen thong"),
+    (re.compile(r"\bct\s+(?=\d)"), "chi thi "),
+    (re.compile(r"\bcd\s+(?=\d)"), "cong dien "),
     # Relative dates the documents cannot resolve: one unknown word each, never matched.
     (
         re.compile(
@@ -78,7 +111,8 @@ SYNONYMS = {
 # Words that carry no topic in a question (they are already read as intents).
 STOPWORDS = frozenset(
     "a ah oi nhe nha vay nhi nao gi ai dau sao minh toi em la co khong duoc cua va cac "
-    "nhung nay khi mot nhu roi se bi cung muon biet xin voi the phai can hay lam ha do".split()
+    "nhung nay khi mot nhu roi se bi cung muon biet xin voi the phai can hay lam ha do "
+    "gom".split()
 )
 # Compounds with a stopword syllable that still name a thing ("cơ quan", "ô tô").
 STOP_COMPOUNDS = frozenset(
