@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -110,10 +109,13 @@ def test_near_misses_become_short_suggestion_buttons_that_answer():
 def test_law_content_answers_with_its_legal_basis():
     index = _index("so-tttt-2023.txt")
 
-    answer = search(index, "xe may vuot den do bi phat bao nhieu", None, TODAY)
+    # NĐ 168 fines are served as amended by NĐ 238, from 15/08/2026 (issue 18).
+    answer = search(index, "xe may vuot den do bi phat bao nhieu", None, date(2026, 12, 6))
 
     assert answer.found and "4–6 triệu" in answer.text
-    assert answer.citation.document == "Nghị định 168/2024/NĐ-CP"
+    assert answer.citation.document == (
+        "Nghị định 168/2024/NĐ-CP (đã sửa đổi bởi Nghị định 238/2026/NĐ-CP)"
+    )
     assert "Điều 7" in answer.citation.section
 
 
@@ -122,19 +124,24 @@ def test_law_items_out_of_force_are_not_used():
     index = build_index([], content)
 
     assert len(index.active_law(date(2020, 1, 1))) == 0
-    assert len(index.active_law(TODAY)) == len(content.quizzes) + len(content.reminders)
+    for day in (TODAY, date(2026, 12, 6)):
+        in_force = content.active_quizzes(day) + content.active_reminders(day)
+        assert {e.item_id for e in index.active_law(day)} == {i.id for i in in_force}
+    # Items reopened from 15/08/2026 are not served before it.
+    assert len(index.active_law(TODAY)) < len(index.active_law(date(2026, 12, 6)))
 
 
-def test_two_hundred_plans_answer_fast():
+def test_two_hundred_plans_answer_within_the_asker_scope():
+    # Latency at 200 plans is measured in bench/bench_qa.py, not asserted here.
     names = sorted(p.name for p in PLANS.glob("*.txt"))
     index = _index(*names, copies=34)
     assert len(index.plans) >= 200
     scope = list(index.plans)[:2]
 
-    start = time.perf_counter()
-    for _ in range(20):
-        search(index, "ke hoach thuc hien den khi nao", scope, TODAY)
-    assert (time.perf_counter() - start) / 20 < 0.05
+    answer = search(index, "ke hoach thuc hien den khi nao", scope, TODAY)
+    assert answer.found and answer.citation is not None
+    chosen = {index.plans[i].document for i in scope}
+    assert answer.citation.document in chosen
 
 
 async def test_the_index_is_reused_until_plans_change(sessionmaker, clock):
