@@ -17,6 +17,8 @@ from bot.channels.sender import Sender
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramTransport
 from bot.channels.telegram_app import TelegramChannel
+from bot.channels.web import WebTransport
+from bot.channels.web_app import WebChannel, WebConfig
 from bot.channels.webhook import WebhookConfig
 from bot.channels.zalo_bot import ZaloBotError
 from bot.channels.zalo_bot_app import ZaloBotChannel
@@ -51,6 +53,7 @@ class Runtime:
         self.telegram: TelegramChannel | None = None
         self.zalo_bot: ZaloBotChannel | None = None
         self.zalo_oa: ZaloOaChannel | None = None
+        self.web: WebChannel | None = None
         self.scheduler = Scheduler(
             self.app.sessionmaker,
             self.app.content,
@@ -77,7 +80,7 @@ class Runtime:
             # Built here, not inside the first question's transaction (seconds at 200 plans).
             await load_index(session, content=self.app.content)
         settings = self.settings
-        if settings.telegram_token is None and not self._zalo_configured():
+        if settings.telegram_token is None and not self._zalo_configured() and not settings.web_url:
             raise StartupError(t("run.no_channel"))
         if settings.telegram_token is not None:
             await self._start_telegram()
@@ -85,6 +88,8 @@ class Runtime:
             await self._start_zalo_bot()
         if settings.zalo_oa_enabled:
             await self._start_zalo_oa()
+        if settings.web_url:
+            await self._start_web()
         await self._lead("scheduler", start=self.scheduler.start, stop=self._stop_scheduler)
 
     def _zalo_configured(self) -> bool:
@@ -165,6 +170,28 @@ class Runtime:
             group_interval=60 / self.settings.telegram_group_per_minute,
         )
 
+    async def _start_web(self) -> None:
+        """The page at ATGT_WEB_URL; its 'sender' moves queued replies into the threads."""
+        settings = self.settings
+        assert settings.web_url is not None
+        self.web = WebChannel(
+            config=WebConfig(
+                url=settings.web_url,
+                timezone=settings.timezone,
+                host=settings.webhook_host,
+                port=settings.web_port,
+            ),
+            sessionmaker=self.app.sessionmaker,
+            handle=self.app.router.handle,
+            routes=ROUTES,
+            clock=self.app.router.now,
+            health=self.healthy,
+            wake=self._wake,
+        )
+        await self.web.start()
+        # Nothing to pace: putting a row into a thread calls no platform (is_message is False).
+        await self._add_sender(WebTransport(), rate=1000.0, chat_interval=0.0)
+
     async def _stop_scheduler(self) -> None:
         self.scheduler.shutdown()
 
@@ -176,6 +203,8 @@ class Runtime:
         for zalo in (self.zalo_bot, self.zalo_oa):
             if zalo is not None:
                 await zalo.stop_receiving()
+        if self.web is not None:
+            await self.web.stop_receiving()
         for sender in self.senders.values():
             await sender.stop()
         for task in self._tasks:

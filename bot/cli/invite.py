@@ -56,7 +56,13 @@ def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
     )
     link = invites.deep_link(config.telegram_bot_username, invite)
-    out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
+    web = invites.web_link(config.web_url, invite)
+    if link or not web:
+        out.print(
+            t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False
+        )
+    if web:
+        out.print(t("cli.invite_web_link", link=web), markup=False)
 
 
 def _invite_unit(
@@ -75,6 +81,7 @@ def _invite_unit(
                 continue
             code = await invites.create_invite(session, person=person, now=now, ttl=ttl)
             link = invites.deep_link(config.telegram_bot_username, code) or ""
+            web = invites.web_link(config.web_url, code) or ""
             rows.append(
                 [
                     person.employee_code,
@@ -83,6 +90,7 @@ def _invite_unit(
                     person.phone or "",
                     code,
                     link,
+                    web,
                     expires,
                 ]
             )
@@ -92,6 +100,6 @@ def _invite_unit(
     if rows is None:
         err.print(t("cli.unit_unknown", path=path), markup=False)
         raise typer.Exit(1)
-    header = ["Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời", "Đường link", "Hết hạn"]
+    header = ["Mã NV", "Họ tên", "Đơn vị", "SĐT", "Mã mời", "Đường link", "Link web", "Hết hạn"]
     write_xlsx(xlsx, title="Mã mời", header=header, rows=rows)
     out.print(t("cli.invite_bulk", count=len(rows), path=path, out=xlsx), markup=False)

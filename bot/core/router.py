@@ -43,6 +43,8 @@ class BotConfig:
     invite_ttl_days: int = 14
     timezone: str = "Asia/Ho_Chi_Minh"
     manager_broadcast: bool = False
+    # The web channel's public base URL; None while that channel is off.
+    web_url: str | None = None
     # Rewords a found plan answer: (question, answer, sources) -> text or None; holds its key.
     rephrase: Callable[[str, str, Sequence[str]], Awaitable[str | None]] | None = field(
         default=None, repr=False, compare=False

@@ -150,6 +150,8 @@ class Outbox(Base):
     __table_args__ = (
         Index("ix_outbox_due", "channel", "status", "not_before"),
         Index("ix_outbox_platform_poll", "channel", "platform_poll_id"),
+        # The web page reads one chat's delivered messages as its thread.
+        Index("ix_outbox_chat", "channel", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -467,6 +469,23 @@ class BroadcastRecipient(Base):
     )
     reachable: Mapped[bool] = mapped_column(default=True)
     read_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """One signed-in browser (a device) of a web channel account; only the token's hash is kept."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+    account: Mapped[ChannelAccount] = relationship()
 
 
 class InviteAttempt(Base):

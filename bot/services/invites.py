@@ -59,15 +59,26 @@ def deep_link(bot_username: str | None, code: str) -> str | None:
     return f"https://t.me/{bot_username.lstrip('@')}?start={code}" if bot_username else None
 
 
+def web_link(web_url: str | None, code: str) -> str | None:
+    """The web channel's join link for a code (None when the web channel is off)."""
+    return f"{web_url.rstrip('/')}/j/{code}" if web_url else None
+
+
 async def create_invite(
-    session: AsyncSession, *, person: Person, now: datetime, ttl: timedelta
+    session: AsyncSession,
+    *,
+    person: Person,
+    now: datetime,
+    ttl: timedelta,
+    keep_others: bool = False,
 ) -> str:
-    """Issue a code for `person`; earlier unused codes of theirs stop working."""
-    await session.execute(
-        update(Invite)
-        .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(expires_at=now)
-    )
+    """Issue a code for `person`; earlier unused codes of theirs stop working unless kept."""
+    if not keep_others:
+        await session.execute(
+            update(Invite)
+            .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)
+            .values(expires_at=now)
+        )
     code = new_code()
     session.add(
         Invite(person_id=person.id, code_hash=hash_code(code), created_at=now, expires_at=now + ttl)
@@ -87,6 +98,16 @@ async def redeem_invite(
     timezone: str,
 ) -> ChannelAccount:
     """Link the sender to the invite's person, or raise InviteRefused saying why not."""
+    invite = await claim_invite(session, code=code, now=now, timezone=timezone)
+    account = await link_account(
+        session, person=invite.person, channel=channel, user_id=user_id, chat_id=chat_id, now=now
+    )
+    invite.used_by_account_id = account.id
+    return account
+
+
+async def claim_invite(session: AsyncSession, *, code: str, now: datetime, timezone: str) -> Invite:
+    """Use up a valid code and return it with its person; else raise InviteRefused."""
     invite = await _find_invite(session, code)
     if invite is None:
         raise InviteRefused(t("onboarding.code_wrong"))
@@ -100,11 +121,7 @@ async def redeem_invite(
         raise InviteRefused(t("onboarding.inactive"))
     if not await _mark_used(session, invite, now):
         raise InviteRefused(t("onboarding.code_used"))
-    account = await link_account(
-        session, person=invite.person, channel=channel, user_id=user_id, chat_id=chat_id, now=now
-    )
-    invite.used_by_account_id = account.id
-    return account
+    return invite
 
 
 async def too_many_attempts(

@@ -1,0 +1,46 @@
+"""web channel: signed-in browsers (hashed session tokens) and the per-chat outbox index
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-06 16:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | Sequence[str] | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    op.create_table(
+        "web_session",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["channel_account.id"],
+            name=op.f("fk_web_session_account_id_channel_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_web_session")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_web_session_token_hash")),
+    )
+    with op.batch_alter_table("web_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_web_session_account_id"), ["account_id"], unique=False)
+    op.create_index("ix_outbox_chat", "outbox", ["channel", "chat_id", "id"])
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    op.drop_index("ix_outbox_chat", table_name="outbox")
+    op.drop_table("web_session")
