@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.channels.pacing import Pacer
@@ -20,11 +21,16 @@ from bot.channels.web_app import CSRF_HEADER, SESSION_COOKIE, STATIC, WebChannel
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import AccountStatus, ChannelAccount, Schedule, WebSession
+from bot.runtime import Runtime
 from bot.scheduling import Scheduler
 from bot.services import schedules
 from bot.services.notify import QuietHours
+from bot.settings import SettingsError, load_settings
 from handlers import ROUTES
+from tests.channels.support import eventually, free_port
 from tests.harness import Chat, issue_invite, linked_chat, load_roster, shipped_content
+from tests.test_invite_cli import import_roster
+from tests.test_invite_cli import run as run_cli
 
 URL = "https://atgt.example.gov.vn"
 
@@ -375,3 +381,71 @@ async def test_web_command_says_when_the_channel_is_off(sessionmaker, clock, tmp
     chat = await linked_chat(router, sessionmaker, clock, "NV1")
     assert await chat.say("/web") == t("web.off")
     assert isinstance(chat, Chat)
+
+
+@pytest.mark.parametrize(
+    "value", ["atgt.example.gov.vn", "ftp://x.vn", "https://x.vn/bot", "https://x.vn/?a=1"]
+)
+def test_the_web_url_must_be_a_bare_origin(value):
+    with pytest.raises(SettingsError, match="ATGT_WEB_URL"):
+        load_settings(web_url=value)
+
+
+def test_the_web_channel_is_off_unless_its_url_is_set():
+    assert load_settings(web_url="").web_url is None
+    assert load_settings(web_url="https://x.vn/").web_url == "https://x.vn"
+
+
+def test_invite_create_prints_the_web_link(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+    result = run_cli(database_url, "invite", "create", "--person", "NV1", ATGT_WEB_URL=URL)
+    assert result.exit_code == 0, result.output
+    code = re.search(r"\(NV1\): (\w{13})", result.output).group(1)
+    assert f"{URL}/j/{code}" in result.output
+    bulk = tmp_path / "moi.xlsx"
+    result = run_cli(
+        database_url, "invite", "create", "--unit", "Sở A", "--xlsx", str(bulk), ATGT_WEB_URL=URL
+    )
+    assert result.exit_code == 0, result.output
+    header, *rows = load_workbook(bulk).active.iter_rows(values_only=True)
+    column = header.index("Link web")
+    assert rows and all(row[column] == f"{URL}/j/{row[4]}" for row in rows)
+
+
+async def test_atgt_run_serves_the_page_with_only_the_web_url_set(database_url, tmp_path):
+    port = free_port()
+    settings = load_settings(
+        database_url=database_url,
+        web_url="http://atgt.test",
+        web_port=port,
+        quiet_hours="21:00-06:30",
+        timezone="Asia/Ho_Chi_Minh",
+    )
+    runtime = Runtime(settings)
+    await load_roster(runtime.app.sessionmaker, runtime.app.router.now, tmp_path)
+    await runtime.start()
+    try:
+        secret = await issue_invite(runtime.app.sessionmaker, runtime.app.router.now, "NV1")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            assert (await client.get("/healthz")).json() == {"status": "ok"}
+            form = await client.get(f"/j/{secret}")
+            nonce = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+            joined = await client.post(f"/j/{secret}", data={"csrf": nonce})
+            assert joined.status_code == 303
+            cookie = joined.headers["set-cookie"]
+            assert "HttpOnly" in cookie and "Secure" not in cookie  # plain http here
+
+            async def thread() -> list[str]:
+                answer = await client.get("/api/thread")
+                return [m["text"] for m in answer.json()["messages"]]
+
+            await eventually(thread, lambda texts: len(texts) == 1)
+            csrf = (await client.get("/api/me")).json()["csrf"]
+            sent = await client.post(
+                "/api/send", json={"text": "/diem"}, headers={CSRF_HEADER: csrf}
+            )
+            assert sent.status_code == 202
+            texts = await eventually(thread, lambda texts: len(texts) == 2)
+            assert texts[1].startswith("Điểm câu đố của Nhân Viên Một")
+    finally:
+        await runtime.stop()
