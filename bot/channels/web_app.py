@@ -60,7 +60,9 @@ SECURITY_HEADERS = [
         b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     ),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the
+    # page's own POSTs, and the origin check needs the real one. Other sites get nothing.
+    (b"referrer-policy", b"same-origin"),
     (b"x-content-type-options", b"nosniff"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]

@@ -68,7 +68,7 @@ CATALOG: dict[str, str] = {
     "web.loading": "Đang tải…",
     "web.empty": "Chưa có tin nhắn nào. Gõ /help để xem các chức năng.",
     "web.input_label": "Câu hỏi hoặc lệnh",
-    "web.input_placeholder": "Gõ câu hỏi, hoặc lệnh như /diem",
+    "web.input_placeholder": "Nhập câu hỏi hoặc lệnh…",
     "web.send": "Gửi",
     "web.sending": "Đang gửi…",
     "web.send_failed": "Chưa gửi được. Anh/chị kiểm tra kết nối mạng rồi thử lại.",

@@ -332,7 +332,7 @@ async def test_security_headers_everywhere(site):
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
         assert "unsafe-inline" not in csp
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["x-content-type-options"] == "nosniff"
 
 
