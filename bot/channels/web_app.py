@@ -49,6 +49,8 @@ SESSION_COOKIE = "atgt_session"
 JOIN_COOKIE = "atgt_join"
 CSRF_HEADER = "x-csrf-token"
 THREAD_PAGE = 50
+# Every request the page makes is a few hundred bytes; a message is at most 2,000 characters.
+MAX_BODY = 16_384
 # Commands offered as one-tap chips, in this order, when the person's role has them.
 QUICK = ("quiz", "diem", "bangxephang", "lichsu", "baocaotuan", "help")
 INLINE_IMAGES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
@@ -220,8 +222,8 @@ class WebChannel:
 
     async def join(self, request: Request) -> Response:
         # The form is tiny and urlencoded: parsed here, without a multipart dependency.
-        body = (await request.body())[:4096].decode("utf-8", "replace")
-        given = (parse_qs(body).get("csrf") or [""])[0]
+        raw = await _body(request)
+        given = (parse_qs((raw or b"").decode("utf-8", "replace")).get("csrf") or [""])[0]
         cookie = request.cookies.get(JOIN_COOKIE, "")
         if not self._same_origin(request) or not cookie or not _equal(given, cookie):
             nonce = secrets.token_urlsafe(24)
@@ -387,8 +389,11 @@ class WebChannel:
         found = await self._session(request, change=True)
         if isinstance(found, Response):
             return found
+        raw = await _body(request)
+        if raw is None:
+            return _json({"error": t("web.too_long", limit=web.MAX_TEXT)}, status=413)
         try:
-            body = json.loads(await request.body())
+            body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             return _json({"error": "json"}, status=400)
         if not isinstance(body, dict):
@@ -508,6 +513,16 @@ class WebChannel:
 
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self._tz).strftime("%H:%M %d/%m/%Y")
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request body, or None past MAX_BODY (read no further: it may be endless)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
 
 
 def _equal(given: str, expected: str) -> bool:

@@ -31,6 +31,7 @@ from tests.channels.support import eventually, free_port
 from tests.harness import Chat, issue_invite, linked_chat, load_roster, shipped_content
 from tests.test_invite_cli import import_roster
 from tests.test_invite_cli import run as run_cli
+from tests.test_role_matrix import OWN, ROLE_OF, allowed, commands
 
 URL = "https://atgt.example.gov.vn"
 
@@ -449,3 +450,43 @@ async def test_atgt_run_serves_the_page_with_only_the_web_url_set(database_url, 
             assert texts[1].startswith("Điểm câu đố của Nhân Viên Một")
     finally:
         await runtime.stop()
+
+
+async def test_an_announcement_is_sent_and_read_on_the_web(site):
+    admin = await joined(site, "AD1")
+    employee = await joined(site, "NV1")
+    await admin.say("/thongbao Nhắc đội mũ bảo hiểm")
+    draft = admin.messages[-1]
+    send_now = next(b for line in draft["buttons"] for b in line if b["label"] == "Gửi ngay")
+    assert (
+        await admin.post("/api/send", {"row": draft["id"], "data": send_now["data"]})
+    ).is_success
+    await admin.new_messages()
+    notice = (await employee.new_messages())[0]
+    assert "Nhắc đội mũ bảo hiểm" in notice["text"]
+    (read,) = [b for line in notice["buttons"] for b in line]
+    for _ in range(2):
+        pressed = await employee.post("/api/send", {"row": notice["id"], "data": read["data"]})
+        assert pressed.status_code == 202
+    replies = [m["text"] for m in await employee.new_messages()]
+    assert replies == [t("broadcast.read_thanks"), t("broadcast.read_again")]
+    assert "1 đã đọc" in await admin.say("/thongbao_ketqua")
+
+
+async def test_an_oversized_request_is_refused_unread(site):
+    browser = await joined(site, "NV1")
+    huge = b'{"text": "' + b"a" * 100_000 + b'"}'
+    answer = await browser.client.post(
+        "/api/send", content=huge, headers={CSRF_HEADER: browser.csrf}
+    )
+    assert answer.status_code == 413
+    assert await browser.new_messages() == []
+
+
+async def test_the_role_matrix_holds_on_the_web(site):
+    refused = t("error.forbidden")
+    browsers = {code: await joined(site, code) for code in ROLE_OF}
+    for route in commands():
+        for code, role in ROLE_OF.items():
+            answer = await browsers[code].say(f"/{route.name} {OWN}")
+            assert (answer != refused) == allowed(route, role), (route.name, code, answer)
