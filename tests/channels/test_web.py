@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,10 +22,10 @@ from bot.channels.web import WebTransport
 from bot.channels.web_app import CSRF_HEADER, SESSION_COOKIE, STATIC, WebChannel, WebConfig
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
-from bot.db.models import AccountStatus, ChannelAccount, Schedule, WebSession
+from bot.db.models import AccountStatus, ChannelAccount, Outbox, Schedule, WebSession
 from bot.runtime import Runtime
 from bot.scheduling import Scheduler
-from bot.services import schedules
+from bot.services import campaigns, org, privacy, schedules
 from bot.services.notify import QuietHours
 from bot.settings import SettingsError, load_settings
 from handlers import ROUTES
@@ -490,3 +492,58 @@ async def test_the_role_matrix_holds_on_the_web(site):
         for code, role in ROLE_OF.items():
             answer = await browsers[code].say(f"/{route.name} {OWN}")
             assert (answer != refused) == allowed(route, role), (route.name, code, answer)
+
+
+async def test_forgetting_a_person_signs_their_browsers_out(site):
+    browser = await joined(site, "NV1")
+    await browser.say("/diem")
+    async with site.sessionmaker() as session, session.begin():
+        person = await org.find_person(session, code="NV1")
+        await privacy.forget_person(session, person=person)
+    assert (await browser.client.get("/api/me")).status_code == 401
+    async with site.sessionmaker() as session:
+        assert (await session.execute(select(WebSession))).first() is None
+        assert (await session.execute(select(Outbox))).first() is None
+
+
+async def test_a_deactivated_person_is_signed_out(site):
+    browser = await joined(site, "NV1")
+    async with site.sessionmaker() as session, session.begin():
+        person = await org.find_person(session, code="NV1")
+        person.active = False
+    assert (await browser.client.get("/api/thread")).status_code == 401
+
+
+async def test_registration_and_the_weekly_check_in_from_the_page(site, clock):
+    clock.now = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # Monday
+    async with site.sessionmaker() as session, session.begin():
+        await campaigns.create_campaign(
+            session,
+            name="Thi đua 2026",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            units=[await org.find_unit(session, path="Sở A")],
+            timezone="Asia/Ho_Chi_Minh",
+            now=clock(),
+        )
+    browser = await joined(site, "NV1")
+    assert "Thi đua 2026" in await browser.say("/dangky")
+
+    async def press(label_or_data: str) -> str:
+        message = browser.messages[-1]
+        button = next(
+            b
+            for line in message["buttons"]
+            for b in line
+            if label_or_data in (b["label"], b["data"]) or b["data"].endswith(label_or_data)
+        )
+        body = {"row": message["id"], "data": button["data"]}
+        assert (await browser.post("/api/send", body)).status_code == 202
+        return "\n".join(m["text"] for m in await browser.new_messages())
+
+    await browser.say("/baocaotuan")
+    await press(":q:0")  # question by question
+    await press(":a:0:1")
+    await press(":a:1:1")
+    saved = await press(":a:2:1")
+    assert "Đã ghi nhận báo cáo tuần 23/11/2026 – 29/11/2026: chấp hành đầy đủ." in saved
