@@ -19,6 +19,7 @@ from bot.channels.telegram import TelegramTransport
 from bot.channels.telegram_app import TelegramChannel
 from bot.channels.web import WebTransport
 from bot.channels.web_app import WebChannel, WebConfig
+from bot.channels.web_push import PushKeys, WebPush
 from bot.channels.webhook import WebhookConfig
 from bot.channels.zalo_bot import ZaloBotError
 from bot.channels.zalo_bot_app import ZaloBotChannel
@@ -30,6 +31,7 @@ from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
 from bot.leadership import Action, Lease, hold
 from bot.scheduling import Scheduler
+from bot.services import web_push_store
 from bot.services.notify import QuietHours
 from bot.services.plans.index import load_index
 from bot.settings import Settings
@@ -54,6 +56,7 @@ class Runtime:
         self.zalo_bot: ZaloBotChannel | None = None
         self.zalo_oa: ZaloOaChannel | None = None
         self.web: WebChannel | None = None
+        self.push: WebPush | None = None
         self.scheduler = Scheduler(
             self.app.sessionmaker,
             self.app.content,
@@ -174,6 +177,7 @@ class Runtime:
         """The page at ATGT_WEB_URL; its 'sender' moves queued replies into the threads."""
         settings = self.settings
         assert settings.web_url is not None
+        push = await self._web_push(settings.web_url)
         self.web = WebChannel(
             config=WebConfig(
                 url=settings.web_url,
@@ -187,10 +191,26 @@ class Runtime:
             clock=self.app.router.now,
             health=self.healthy,
             wake=self._wake,
+            push=push,
         )
         await self.web.start()
         # Nothing to pace: putting a row into a thread calls no platform (is_message is False).
-        await self._add_sender(WebTransport(), rate=1000.0, chat_interval=0.0)
+        await self._add_sender(WebTransport(push), rate=1000.0, chat_interval=0.0)
+
+    async def _web_push(self, web_url: str) -> WebPush | None:
+        """Web Push, when `atgt web keys` has stored a key pair."""
+        async with self.app.sessionmaker() as session:
+            stored = await web_push_store.keys(session)
+        if stored is None:
+            log.info("web push off: no keys (atgt web keys)")
+            return None
+        self.push = WebPush(
+            self.app.sessionmaker,
+            keys=PushKeys(stored.private_pem),
+            subject=web_url,
+            clock=self.app.router.now,
+        )
+        return self.push
 
     async def _stop_scheduler(self) -> None:
         self.scheduler.shutdown()
@@ -215,6 +235,8 @@ class Runtime:
         for zalo in (self.zalo_bot, self.zalo_oa):
             if zalo is not None:
                 await zalo.close()
+        if self.push is not None:
+            await self.push.aclose()
         await self.app.close()
 
     async def _check_schema(self) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels.delivery import SendResult
+from bot.channels.web_push import WebPush
 from bot.core.messages import Incoming, Kind, Reply, reply_from_dict, split_command
 from bot.core.texts import t
 from bot.db.models import Outbox
@@ -25,14 +26,19 @@ _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 class WebTransport:
-    """Delivery into the thread: the row's 'sent' mark is all there is to do."""
+    """Delivery into the thread is the row's 'sent' mark; with Web Push on, a notification."""
 
     channel = CHANNEL
+
+    def __init__(self, push: WebPush | None = None) -> None:
+        self._push = push
 
     def parts(self, reply: Reply) -> list[Reply]:
         return [reply]
 
     async def send_part(self, chat_id: str, part: Reply) -> SendResult:
+        if self._push is not None:
+            await self._push.notify(chat_id, part)
         return SendResult()
 
     def is_group(self, chat_id: str) -> bool:

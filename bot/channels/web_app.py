@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.channels import web
 from bot.channels.serving import WebServer
+from bot.channels.web_push import WebPush, b64url_decode
 from bot.channels.webhook import Health, always_ok
 from bot.core import outbox
 from bot.core.messages import Incoming, Reply, attachment_from_dict
@@ -39,7 +40,7 @@ from bot.core.router import Route as BotRoute
 from bot.core.router import command_menu
 from bot.core.texts import ROLE_LABELS, t
 from bot.db.models import ChannelAccount, Outbox, OutboxStatus, WebSession
-from bot.services import web_sessions
+from bot.services import web_push_store, web_sessions
 from bot.services.invites import InviteRefused
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,10 @@ class WebChannel:
         clock: Clock,
         health: Health | None = None,
         wake: Callable[[str], None] | None = None,
+        push: WebPush | None = None,
     ) -> None:
         self.config = config
+        self._push = push
         self._wake = wake or (lambda channel: None)
         self._sessionmaker = sessionmaker
         self._handle = handle
@@ -167,6 +170,9 @@ class WebChannel:
                 Route("/api/devices/{id:int}/revoke", self.revoke, methods=["POST"]),
                 Route("/api/logout", self.logout, methods=["POST"]),
                 Route("/api/file/{row:int}/{kind}", self.file, methods=["GET"]),
+                Route("/api/push", self.push_key, methods=["GET"]),
+                Route("/api/push", self.push_subscribe, methods=["POST"]),
+                Route("/api/push/remove", self.push_unsubscribe, methods=["POST"]),
                 Route("/healthz", self.healthz, methods=["GET"]),
                 Mount("/static", StaticFiles(directory=STATIC / "static"), name="static"),
             ]
@@ -511,6 +517,47 @@ class WebChannel:
             },
         )
 
+    async def push_key(self, request: Request) -> Response:
+        found = await self._session(request, change=False)
+        if isinstance(found, Response):
+            return found
+        return _json({"key": self._push.keys.public_key if self._push else None})
+
+    async def push_subscribe(self, request: Request) -> Response:
+        found = await self._session(request, change=True)
+        if isinstance(found, Response):
+            return found
+        body = await _json_body(request)
+        subscription = _subscription(body)
+        if self._push is None or subscription is None or not self._push.accepts(subscription[0]):
+            return _json({"error": t("web.notify_failed")}, status=400)
+        endpoint, p256dh, auth = subscription
+        async with self._sessionmaker() as session, session.begin():
+            await web_push_store.subscribe(
+                session,
+                session_id=found.id,
+                account_id=found.account_id,
+                endpoint=endpoint,
+                p256dh=p256dh,
+                auth=auth,
+                now=self._clock(),
+            )
+        return _json({"ok": True, "message": t("web.notify_done")})
+
+    async def push_unsubscribe(self, request: Request) -> Response:
+        found = await self._session(request, change=True)
+        if isinstance(found, Response):
+            return found
+        body = await _json_body(request)
+        endpoint = body.get("endpoint") if isinstance(body, dict) else None
+        if not isinstance(endpoint, str):
+            return _json({"error": "endpoint"}, status=400)
+        async with self._sessionmaker() as session, session.begin():
+            await web_push_store.unsubscribe(
+                session, account_id=found.account_id, endpoint=endpoint
+            )
+        return _json({"ok": True})
+
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self._tz).strftime("%H:%M %d/%m/%Y")
 
@@ -523,6 +570,32 @@ async def _body(request: Request) -> bytes | None:
         if len(body) > MAX_BODY:
             return None
     return body
+
+
+async def _json_body(request: Request) -> object:
+    """The JSON body, or None when it is too big or not JSON."""
+    raw = await _body(request)
+    try:
+        return json.loads(raw) if raw is not None else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _subscription(body: object) -> tuple[str, str, str] | None:
+    """(endpoint, p256dh, auth) of a PushSubscription's JSON, checked for shape."""
+    if not isinstance(body, dict) or not isinstance(body.get("keys"), dict):
+        return None
+    endpoint, keys = body.get("endpoint"), body["keys"]
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
+        return None
+    try:
+        point, secret = b64url_decode(p256dh), b64url_decode(auth)
+    except ValueError:
+        return None
+    if len(point) != 65 or point[0] != 4 or len(secret) != 16:
+        return None
+    return endpoint, p256dh, auth
 
 
 def _equal(given: str, expected: str) -> bool:

@@ -77,6 +77,12 @@ CATALOG: dict[str, str] = {
     "web.choice_gone": "Lựa chọn này không còn hiệu lực.",
     "web.quick_label": "Lệnh nhanh",
     "web.file": "Tải tệp {filename}",
+    "web.notify_on": "Bật thông báo",
+    "web.notify_done": "Đã bật thông báo trên thiết bị này.",
+    "web.notify_denied": (
+        "Trình duyệt đang chặn thông báo của trang này. Anh/chị mở cài đặt trang để cho phép."
+    ),
+    "web.notify_failed": "Không bật được thông báo trên thiết bị này.",
     "web.devices": "Thiết bị của tôi",
     "web.devices_intro": "Các trình duyệt đang đăng nhập vào tài khoản của anh/chị:",
     "web.device_line": "Đăng nhập {created} · dùng gần nhất {seen}",
@@ -365,6 +371,13 @@ CATALOG: dict[str, str] = {
     "cli.invite_link": "Đường link Telegram: {link}",
     "cli.invite_no_link": "(Đặt ATGT_TELEGRAM_BOT_USERNAME để in kèm đường link Telegram.)",
     "cli.invite_web_link": "Đường link web: {link}",
+    "cli.web_keys_made": (
+        "Đã tạo khóa Web Push; khởi động lại atgt run để dùng.\nKhóa công khai: {public}"
+    ),
+    "cli.web_keys_exist": (
+        "Đã có khóa Web Push (tạo ngày {date}). Thêm --replace để tạo khóa mới "
+        "(mọi trình duyệt sẽ phải bật thông báo lại)."
+    ),
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
     "cli.invite_need_target": "Hãy chọn --person MÃ hoặc --unit ĐƯỜNG_DẪN --xlsx TỆP.",
     "cli.invite_need_xlsx": "Tạo mã hàng loạt cần --xlsx TỆP để lưu kết quả.",

@@ -488,6 +488,35 @@ class WebSession(Base):
     account: Mapped[ChannelAccount] = relationship()
 
 
+class WebPushKey(Base):
+    """The server's VAPID key pair for Web Push (`atgt web keys`); one row."""
+
+    __tablename__ = "web_push_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class WebPushSubscription(Base):
+    """A browser's push subscription, bound to its signed-in session (gone with it)."""
+
+    __tablename__ = "web_push_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("web_session.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_account.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
 class InviteAttempt(Base):
     """A wrong or used code typed by someone not yet linked: the basis of rate limiting."""
 

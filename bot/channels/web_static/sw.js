@@ -1,7 +1,8 @@
 // Offline shell: the page and its files come from the network when it answers, else from
 // this cache. Messages (/api/) and join links (/j/) are never cached.
+// Web Push: a notification unless the page is on screen (it shows the message itself).
 "use strict";
-const CACHE = "atgt-shell-v1";
+const CACHE = "atgt-shell-v2";
 const SHELL = ["/", "/static/app.css", "/static/app.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", (event) => {
@@ -30,5 +31,38 @@ self.addEventListener("fetch", (event) => {
         return response;
       })
       .catch(() => caches.match(url.pathname))
+  );
+});
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      if (windows.some((client) => client.visibilityState === "visible")) {
+        windows.forEach((client) => client.postMessage("poll"));
+        return undefined;
+      }
+      return self.registration.showNotification(data.title || "ATGT", {
+        body: data.body || "",
+        icon: "/static/icon-192.png",
+        badge: "/static/icon-192.png",
+        tag: "atgt",
+        renotify: true,
+      });
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) =>
+      windows.length ? windows[0].focus() : self.clients.openWindow("/")
+    )
   );
 });

@@ -183,6 +183,44 @@
     $("devices-open").focus();
   }
 
+  // Web Push: offered when the server has keys and the browser can; the subscription is
+  // sent again on each start (harmless) so a server that lost it learns it back.
+  const keyBytes = (text) => {
+    const raw = atob((text + "=".repeat((4 - (text.length % 4)) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  };
+
+  async function setUpPush() {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window)) return;
+    const { key } = await api("GET", "/api/push");
+    if (!key || Notification.permission === "denied") return;
+    const registration = await navigator.serviceWorker.ready;
+    const existing = await registration.pushManager.getSubscription();
+    if (existing) {
+      await api("POST", "/api/push", existing.toJSON());
+      return;
+    }
+    const button = $("notify");
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        if ((await Notification.requestPermission()) !== "granted") {
+          status(T.notifyDenied);
+          return;
+        }
+        const subscription = await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: keyBytes(key),
+        });
+        const done = await api("POST", "/api/push", subscription.toJSON());
+        button.hidden = true;
+        status(done.message);
+      } catch (error) {
+        status(T.notifyFailed);
+      }
+    });
+  }
+
   async function start() {
     try {
       const me = await api("GET", "/api/me");
@@ -199,6 +237,7 @@
     }
     $("chat").hidden = $("composer").hidden = $("devices-open").hidden = false;
     await poll();
+    setUpPush().catch(() => {});
   }
 
   $("composer").addEventListener("submit", async (event) => {
@@ -227,6 +266,11 @@
   $("devices-close").addEventListener("click", hideDevices);
   $("logout").addEventListener("click", async () => {
     await api("POST", "/api/logout").catch(() => {});
+    if ("serviceWorker" in navigator && "PushManager" in window) {
+      const registration = await navigator.serviceWorker.getRegistration();
+      const subscription = registration && (await registration.pushManager.getSubscription());
+      if (subscription) await subscription.unsubscribe().catch(() => {});
+    }
     signedOut();
   });
   document.addEventListener("visibilitychange", () => {
@@ -234,6 +278,9 @@
   });
   window.addEventListener("online", () => csrf && poll());
   window.addEventListener("offline", () => status(T.offline));
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+    navigator.serviceWorker.addEventListener("message", () => csrf && poll());
+  }
   start();
 })();
