@@ -317,10 +317,16 @@ class WebChannel:
 
     async def _session(self, request: Request, *, change: bool) -> WebSession | Response:
         """The request's live session, or the refusal to send back."""
-        token = request.cookies.get(SESSION_COOKIE, "")
         async with self._sessionmaker() as session, session.begin():
             # Loaded attributes outlive the session (expire_on_commit=False).
-            found = await web_sessions.find(session, token=token, now=self._clock())
+            return await self._live(session, request, change=change)
+
+    async def _live(
+        self, session: AsyncSession, request: Request, *, change: bool
+    ) -> WebSession | Response:
+        """As _session, inside the caller's transaction (one round of BEGIN/COMMIT less)."""
+        token = request.cookies.get(SESSION_COOKIE, "")
+        found = await web_sessions.find(session, token=token, now=self._clock())
         if found is None:
             response = _json({"error": t("web.signed_out")}, status=401)
             if token:
@@ -357,23 +363,23 @@ class WebChannel:
         )
 
     async def thread(self, request: Request) -> Response:
-        found = await self._session(request, change=False)
-        if isinstance(found, Response):
-            return found
         since_text = request.query_params.get("since", "")
         try:
             since = datetime.fromisoformat(since_text) if since_text else None
         except ValueError:
+            since = None
+        if (since_text and since is None) or (since is not None and since.tzinfo is None):
             return _json({"error": "since"}, status=400)
-        if since is not None and since.tzinfo is None:
-            return _json({"error": "since"}, status=400)
-        chat = found.account.chat_id
-        query = select(Outbox).where(
-            Outbox.channel == web.CHANNEL,
-            Outbox.chat_id == chat,
-            Outbox.status == OutboxStatus.SENT,
-        )
-        async with self._sessionmaker() as session:
+        # The most frequent request (every open page polls): one transaction for both reads.
+        async with self._sessionmaker() as session, session.begin():
+            found = await self._live(session, request, change=False)
+            if isinstance(found, Response):
+                return found
+            query = select(Outbox).where(
+                Outbox.channel == web.CHANNEL,
+                Outbox.chat_id == found.account.chat_id,
+                Outbox.status == OutboxStatus.SENT,
+            )
             if since is None:
                 latest = query.order_by(Outbox.sent_at.desc(), Outbox.id.desc()).limit(THREAD_PAGE)
                 rows = list(reversed((await session.execute(latest)).scalars().all()))
