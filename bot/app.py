@@ -27,7 +27,7 @@ from handlers import ROUTES
 
 Clock = Callable[[], datetime]
 # Channels whose replies go through the outbox and a paced sender (not the console).
-OUTBOX_CHANNELS = frozenset({"telegram", "zalo_bot", "zalo_oa"})
+OUTBOX_CHANNELS = frozenset({"telegram", "zalo_bot", "zalo_oa", "web"})
 
 
 def utc_now() -> datetime:
@@ -58,6 +58,7 @@ def bot_config(settings: Settings) -> BotConfig:
         timezone=settings.timezone,
         manager_broadcast=settings.manager_broadcast,
         quiet_hours=settings.quiet_hours,
+        web_url=settings.web_url,
         rephrase=rephraser_from(settings.llm_url, settings.llm_model, settings.llm_api_key),
     )
 

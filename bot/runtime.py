@@ -22,6 +22,10 @@ from bot.channels.serving import WebServer, health_app
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramTransport
 from bot.channels.telegram_app import TelegramChannel
+from bot.channels.web import CHANNEL as WEB
+from bot.channels.web import WebTransport
+from bot.channels.web_app import WebChannel, WebConfig
+from bot.channels.web_push import PushKeys, WebPush
 from bot.channels.webhook import WebhookConfig
 from bot.channels.zalo_bot import CHANNEL as ZALO_BOT
 from bot.channels.zalo_bot import ZaloBotError
@@ -35,7 +39,7 @@ from bot.db.migrate import current_revision, head_revision
 from bot.db.models import Role
 from bot.leadership import Action, Lease, hold
 from bot.scheduling import Scheduler
-from bot.services import bot_state
+from bot.services import bot_state, web_push_store
 from bot.services.notify import QuietHours
 from bot.services.plans.index import load_index
 from bot.settings import Settings
@@ -59,6 +63,8 @@ class Runtime:
         self.telegram: TelegramChannel | None = None
         self.zalo_bot: ZaloBotChannel | None = None
         self.zalo_oa: ZaloOaChannel | None = None
+        self.web: WebChannel | None = None
+        self.push: WebPush | None = None
         self.scheduler = Scheduler(
             self.app.sessionmaker,
             self.app.content,
@@ -88,7 +94,7 @@ class Runtime:
             # Built here, not inside the first question's transaction (seconds at 200 plans).
             await load_index(session, content=self.app.content)
         settings = self.settings
-        if settings.telegram_token is None and not self._zalo_configured():
+        if settings.telegram_token is None and not self._zalo_configured() and not settings.web_url:
             raise StartupError(t("run.no_channel"))
         if settings.telegram_token is not None:
             await self._start_telegram()
@@ -98,6 +104,8 @@ class Runtime:
             await self._start_zalo_oa()
         if self.telegram is None or self.telegram.webhook is None:
             await self._serve_health()
+        if settings.web_url:
+            await self._start_web()
         await self._lead("scheduler", start=self.scheduler.start, stop=self._stop_scheduler)
 
     async def _serve_health(self) -> None:
@@ -247,6 +255,50 @@ class Runtime:
             group_interval=60 / self.settings.telegram_group_per_minute,
         )
 
+    async def _start_web(self) -> None:
+        """The page at ATGT_WEB_URL; its 'sender' moves queued replies into the threads."""
+        settings = self.settings
+        assert settings.web_url is not None
+        push = await self._web_push(settings.web_url)
+        self.web = WebChannel(
+            config=WebConfig(
+                url=settings.web_url,
+                timezone=settings.timezone,
+                host=settings.webhook_host,
+                port=settings.web_port,
+            ),
+            sessionmaker=self.app.sessionmaker,
+            handle=self.app.router.handle,
+            routes=ROUTES,
+            clock=self.app.router.now,
+            health=self.healthy,
+            wake=self._wake,
+            push=push,
+        )
+        try:
+            await self.web.start()
+        except OSError:
+            await self._channel_state(WEB, "failed")
+            raise
+        await self._channel_state(WEB, "running")
+        # Nothing to pace: putting a row into a thread calls no platform (is_message is False).
+        await self._add_sender(WebTransport(push), rate=1000.0, chat_interval=0.0)
+
+    async def _web_push(self, web_url: str) -> WebPush | None:
+        """Web Push, when `atgt web keys` has stored a key pair."""
+        async with self.app.sessionmaker() as session:
+            stored = await web_push_store.keys(session)
+        if stored is None:
+            log.info("web push off: no keys (atgt web keys)")
+            return None
+        self.push = WebPush(
+            self.app.sessionmaker,
+            keys=PushKeys(stored.private_pem),
+            subject=web_url,
+            clock=self.app.router.now,
+        )
+        return self.push
+
     async def _stop_scheduler(self) -> None:
         self.scheduler.shutdown()
 
@@ -261,6 +313,8 @@ class Runtime:
         for zalo in (self.zalo_bot, self.zalo_oa):
             if zalo is not None:
                 await zalo.stop_receiving()
+        if self.web is not None:
+            await self.web.stop_receiving()
         for sender in self.senders.values():
             await sender.stop()
         for task in self._tasks:
@@ -273,6 +327,8 @@ class Runtime:
                 await zalo.close()
         for name in sorted(self._running):  # a channel that failed to start stays "failed"
             await self._channel_state(name, "stopped")
+        if self.push is not None:
+            await self.push.aclose()
         await self.app.close()
 
     async def _check_schema(self) -> None:

@@ -8,6 +8,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -72,6 +73,9 @@ class Settings(BaseSettings):
     zalo_oa_webhook_port: int = Field(default=8082, ge=1, le=65535)
     zalo_oa_rate: float = Field(default=20.0, gt=0, le=60)
     zalo_chat_interval: float = Field(default=1.0, ge=0)
+    # The web channel (the bot in a browser) runs when its public base URL is set.
+    web_url: str | None = None
+    web_port: int = Field(default=8083, ge=1, le=65535)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # A JSON list, or paths separated by commas (or the OS path separator), or one path.
     content_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)
@@ -137,6 +141,19 @@ class Settings(BaseSettings):
         if not sep:
             raise ValueError("dạng HH:MM-HH:MM, ví dụ 21:00-06:30")
         return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_base(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        # The page is served at the root of its own host name (its scripts use absolute paths).
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ValueError("dạng https://tên-miền, ví dụ https://atgt.example.gov.vn")
+        if parts.query or parts.fragment:
+            raise ValueError("dạng https://tên-miền, ví dụ https://atgt.example.gov.vn")
+        return value.strip().rstrip("/")
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -18,6 +18,7 @@ from handlers import (
     report,
     schedules,
     unit_view,
+    web,
 )
 
 ROUTES: list[Route] = [
@@ -27,6 +28,7 @@ ROUTES: list[Route] = [
     Route(Kind.BUTTON, "qa", questions.choose),
     Route(Kind.COMMAND, "help", general.help_, help_key="help.help"),
     Route(Kind.COMMAND, "me", general.me, help_key="help.me"),
+    Route(Kind.COMMAND, "web", web.link, help_key="help.web"),
     Route(Kind.COMMAND, "quiz", quiz.ask, help_key="help.quiz"),
     Route(Kind.POLL_ANSWER, "", quiz.answer),
     Route(Kind.COMMAND, "diem", quiz.my_score, help_key="help.diem"),

@@ -23,6 +23,7 @@ from bot.cli.org import org_app
 from bot.cli.plans import ask, plan_app
 from bot.cli.report import report_app
 from bot.cli.status import status
+from bot.cli.web import web_app
 from bot.cli.zalo import zalo_app
 from bot.content import ContentError
 from bot.core.texts import t
@@ -47,6 +48,7 @@ app.add_typer(invite_app, name="invite")
 app.add_typer(content_app, name="content")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(zalo_app, name="zalo")
+app.add_typer(web_app, name="web")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(broadcast_app, name="broadcast")
 app.add_typer(report_app, name="report")

@@ -59,7 +59,13 @@ def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
     )
     link = invites.deep_link(username, invite)
-    out.print(t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False)
+    web = invites.web_link(config.web_url, invite)
+    if link or not web:
+        out.print(
+            t("cli.invite_link", link=link) if link else t("cli.invite_no_link"), markup=False
+        )
+    if web:
+        out.print(t("cli.invite_web_link", link=web), markup=False)
     if relink:
         out.print(t("invite.relink_warning", name=name), markup=False)
 
@@ -80,11 +86,12 @@ def _invite_unit(
                 continue
             code = await invites.create_invite(session, person=person, now=now, ttl=ttl)
             link = invites.deep_link(username, code) or ""
+            web = invites.web_link(config.web_url, code) or ""
             message = t(
-                "cli.invite_message" if link else "cli.invite_message_no_link",
+                "cli.invite_message" if link or web else "cli.invite_message_no_link",
                 name=person.full_name,
                 code=code,
-                link=link,
+                link=web or link,
                 expires=expires,
             )
             rows.append(
@@ -95,6 +102,7 @@ def _invite_unit(
                     person.phone or "",
                     code,
                     link,
+                    web,
                     expires_at,
                     message,
                 ]
@@ -104,7 +112,7 @@ def _invite_unit(
     rows, username = in_session(work)
     header = t("cli.invite_header").split("|")
     notes = [[t("cli.invite_note")]]
-    if not username:
+    if not username and not config.web_url:
         notes.insert(0, [t("cli.invite_no_link_bulk")])
         err.print(t("cli.invite_no_link_bulk"), markup=False)
     sheets = [

@@ -44,6 +44,8 @@ class BotConfig:
     timezone: str = "Asia/Ho_Chi_Minh"
     manager_broadcast: bool = False
     quiet_hours: str = "21:00-06:30"  # named in warnings about announcements sent at night
+    # The web channel's public base URL; None while that channel is off.
+    web_url: str | None = None
     # Rewords a found plan answer: (question, answer, sources) -> text or None; holds its key.
     rephrase: Callable[[str, str, Sequence[str]], Awaitable[str | None]] | None = field(
         default=None, repr=False, compare=False

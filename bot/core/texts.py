@@ -47,10 +47,64 @@ CATALOG: dict[str, str] = {
     "onboarding.already_linked": (
         "Tài khoản này đã được liên kết với {name}. Gõ /me để xem thông tin của bạn."
     ),
+    # Web channel: the bot in a browser (issue 19)
+    "web.app_name": "Trợ lý An toàn giao thông",
+    "web.short_name": "ATGT",
+    "web.join_title": "Dùng trợ lý trên trình duyệt",
+    "web.join_intro": (
+        "Anh/chị được mời dùng Trợ lý An toàn giao thông của đơn vị ngay trên trình duyệt, "
+        "không cần cài ứng dụng. Bấm nút dưới đây để liên kết trình duyệt này "
+        "với tài khoản của anh/chị."
+    ),
+    "web.join_private": (
+        "Chỉ bấm trên điện thoại hoặc máy tính của riêng anh/chị. Đường link chỉ dùng được một lần."
+    ),
+    "web.join_button": "Tham gia",
+    "web.join_again": (
+        "Phiên mở trang đã hết hạn. Anh/chị hãy mở lại đường link mời rồi bấm Tham gia."
+    ),
+    "web.not_found": "Không có trang này.",
+    "web.signed_out": (
+        "Trình duyệt này chưa được liên kết với tài khoản nào. Anh/chị hãy mở đường link mời "
+        "mà đơn vị đã gửi, hoặc gõ /web trong Zalo hay Telegram để nhận đường link mới."
+    ),
+    "web.loading": "Đang tải…",
+    "web.empty": "Chưa có tin nhắn nào. Gõ /help để xem các chức năng.",
+    "web.input_label": "Câu hỏi hoặc lệnh",
+    "web.input_placeholder": "Nhập câu hỏi hoặc lệnh…",
+    "web.send": "Gửi",
+    "web.sending": "Đang gửi…",
+    "web.send_failed": "Chưa gửi được. Anh/chị kiểm tra kết nối mạng rồi thử lại.",
+    "web.offline": "Không có kết nối mạng. Tin nhắn mới sẽ hiện khi có mạng trở lại.",
+    "web.too_long": "Tin nhắn quá dài (tối đa {limit} ký tự).",
+    "web.choice_gone": "Lựa chọn này không còn hiệu lực.",
+    "web.quick_label": "Lệnh nhanh",
+    "web.file": "Tải tệp {filename}",
+    "web.notify_on": "Bật thông báo",
+    "web.notify_done": "Đã bật thông báo trên thiết bị này.",
+    "web.notify_denied": (
+        "Trình duyệt đang chặn thông báo của trang này. Anh/chị mở cài đặt trang để cho phép."
+    ),
+    "web.notify_failed": "Không bật được thông báo trên thiết bị này.",
+    "web.devices": "Thiết bị của tôi",
+    "web.devices_intro": "Các trình duyệt đang đăng nhập vào tài khoản của anh/chị:",
+    "web.device_line": "Đăng nhập {created} · dùng gần nhất {seen}",
+    "web.device_this": "Thiết bị này",
+    "web.device_unknown": "Trình duyệt",
+    "web.revoke": "Đăng xuất thiết bị",
+    "web.logout": "Đăng xuất",
+    "web.back": "Quay lại",
+    "web.forbidden": "Yêu cầu không hợp lệ. Anh/chị hãy tải lại trang.",
+    "web.link": (
+        "Đường link để dùng trợ lý trên trình duyệt (dùng một lần, hết hạn sau {minutes} phút):\n"
+        "{link}\nChỉ mở trên điện thoại hoặc máy tính của riêng anh/chị."
+    ),
+    "web.off": "Kênh web chưa được bật. Anh/chị vui lòng liên hệ quản trị viên.",
     # Help
     "help.header": "Xin chào {name} ({role}). Bạn có thể dùng các lệnh sau:",
     "help.footer": "Bạn cũng có thể gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu.",
     "help.start": "bắt đầu, hoặc liên kết tài khoản bằng mã mời",
+    "help.web": "nhận đường link dùng trợ lý trên trình duyệt điện thoại",
     "help.help": "xem các lệnh bạn dùng được",
     "help.me": "xem thông tin của bạn: đơn vị, vai trò, các kênh đã liên kết",
     "help.as": "đóng vai một người khác theo mã nhân viên (chỉ có ở chế độ thử nghiệm)",
@@ -345,8 +399,8 @@ CATALOG: dict[str, str] = {
     "console.buttons_hint": "(gõ số để chọn)",
     # CLI
     "run.no_channel": (
-        "Chưa cấu hình kênh nào. Đặt ATGT_TELEGRAM_TOKEN, ATGT_ZALO_BOT_TOKEN hoặc "
-        "ATGT_ZALO_OA_APP_ID (xem README), hoặc chạy bản thử: atgt demo."
+        "Chưa cấu hình kênh nào. Đặt ATGT_TELEGRAM_TOKEN, ATGT_ZALO_BOT_TOKEN, "
+        "ATGT_ZALO_OA_APP_ID hoặc ATGT_WEB_URL (xem README), hoặc chạy bản thử: atgt demo."
     ),
     "run.schema_outdated": ("Cơ sở dữ liệu chưa ở phiên bản mới nhất. Hãy chạy: atgt db upgrade"),
     "run.schema_missing": (
@@ -587,12 +641,22 @@ CATALOG: dict[str, str] = {
         "(Chưa biết tên bot Telegram: chạy atgt run một lần hoặc đặt ATGT_TELEGRAM_BOT_USERNAME "
         "để in kèm đường link.)"
     ),
+    "cli.invite_web_link": "Đường link web: {link}",
+    "cli.web_keys_made": (
+        "Đã tạo khóa Web Push; khởi động lại atgt run để dùng.\nKhóa công khai: {public}"
+    ),
+    "cli.web_keys_exist": (
+        "Đã có khóa Web Push (tạo ngày {date}). Thêm --replace để tạo khóa mới "
+        "(mọi trình duyệt sẽ phải bật thông báo lại)."
+    ),
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
     "cli.invite_sheet": "Mã mời",
-    "cli.invite_header": "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Đường link|Hết hạn|Tin nhắn mời",
+    "cli.invite_header": (
+        "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Link Telegram|Link web|Hết hạn|Tin nhắn mời"
+    ),
     "cli.invite_message": (
         "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
-        "thông của cơ quan. Đề nghị anh/chị mở đường link {link} và bấm «Bắt đầu» (Start), "
+        "thông của cơ quan. Đề nghị anh/chị mở đường link {link}, "
         "hoặc gửi cho bot tin nhắn: /start {code}. Mã mời chỉ dùng một lần, hết hạn lúc "
         "{expires}."
     ),
@@ -975,6 +1039,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "zalo_bot": "Zalo Bot",
     "zalo_oa": "Zalo OA",
     "console": "Máy tính (thử nghiệm)",
+    "web": "Trình duyệt web",
 }
 
 

@@ -154,6 +154,8 @@ class Outbox(Base):
     __table_args__ = (
         Index("ix_outbox_due", "channel", "status", "not_before"),
         Index("ix_outbox_platform_poll", "channel", "platform_poll_id"),
+        # The web page reads one chat's delivered messages as its thread.
+        Index("ix_outbox_chat", "channel", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -509,6 +511,52 @@ class BroadcastRecipient(Base):
     )
     reachable: Mapped[bool] = mapped_column(default=True)
     read_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """One signed-in browser (a device) of a web channel account; only the token's hash is kept."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+    account: Mapped[ChannelAccount] = relationship()
+
+
+class WebPushKey(Base):
+    """The server's VAPID key pair for Web Push (`atgt web keys`); one row."""
+
+    __tablename__ = "web_push_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class WebPushSubscription(Base):
+    """A browser's push subscription, bound to its signed-in session (gone with it)."""
+
+    __tablename__ = "web_push_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("web_session.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_account.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
 
 
 class InviteAttempt(Base):

@@ -36,6 +36,7 @@ _NOT_CODE = re.compile(r"[\s\-_.]")
 # Invite.issued_via: from chat by a person (/moi), by the operator on the server (CLI), or
 # unknown (issued before the issuer was recorded).
 VIA_CHAT, VIA_CLI, VIA_UNKNOWN = "chat", "cli", "unknown"
+VIA_SELF = "self"  # a linked person's own sign-in link for another channel (/web)
 
 
 class InviteRefused(Exception):
@@ -72,6 +73,11 @@ def deep_link(bot_username: str | None, code: str) -> str | None:
     return f"https://t.me/{bot_username.lstrip('@')}?start={code}" if bot_username else None
 
 
+def web_link(web_url: str | None, code: str) -> str | None:
+    """The web channel's join link for a code (None when the web channel is off)."""
+    return f"{web_url.rstrip('/')}/j/{code}" if web_url else None
+
+
 async def create_invite(
     session: AsyncSession,
     *,
@@ -79,32 +85,38 @@ async def create_invite(
     now: datetime,
     ttl: timedelta,
     issued_by: Person | None = None,
+    self_service: bool = False,
 ) -> str:
     """Issue a code for `person`; earlier unused codes of theirs stop working.
 
     `issued_by` is the person asking in chat, checked by `check_issuer` (InviteRefused);
     None is the operator on the server (the CLI), who may invite anyone. When `person`
     is already linked, their existing accounts are told a re-link code was issued.
+    `self_service` is a linked person asking for a link for themselves (`/web`): their
+    other open codes stay valid and nobody needs telling.
     """
     if not person.active:  # redeeming would be refused anyway; say so to the issuer now
         raise UserError(t("invite.inactive", name=person.full_name, code=person.employee_code))
-    await check_issuer(session, issued_by, person)
-    await session.execute(
-        update(Invite)
-        .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(expires_at=now)
-    )
+    if not self_service:
+        await check_issuer(session, issued_by, person)
+        await session.execute(
+            update(Invite)
+            .where(Invite.person_id == person.id, Invite.used_at.is_(None), Invite.expires_at > now)
+            .values(expires_at=now)
+        )
     code = new_code()
     invite = Invite(
         person_id=person.id,
         code_hash=hash_code(code),
         created_at=now,
         expires_at=now + ttl,
-        issued_by_id=issued_by.id if issued_by else None,
-        issued_via=VIA_CHAT if issued_by else VIA_CLI,
+        issued_by_id=person.id if self_service else issued_by.id if issued_by else None,
+        issued_via=VIA_SELF if self_service else VIA_CHAT if issued_by else VIA_CLI,
     )
     session.add(invite)
     await session.flush()
+    if self_service:
+        return code
     issuer = _issuer_label(issued_by)
     notice = t("invite.relink_notice", issuer=issuer)
     await _tell(session, person_id=person.id, text=notice, now=now, key=f"relink:{invite.id}")
@@ -145,6 +157,19 @@ async def redeem_invite(
     timezone: str,
 ) -> ChannelAccount:
     """Link the sender to the invite's person, or raise InviteRefused saying why not."""
+    invite = await claim_invite(session, code=code, now=now, timezone=timezone)
+    account = await link_account(
+        session, person=invite.person, channel=channel, user_id=user_id, chat_id=chat_id, now=now
+    )
+    invite.used_by_account_id = account.id
+    await tell_linked(
+        session, invite=invite, account=account, channel=channel, now=now, timezone=timezone
+    )
+    return account
+
+
+async def claim_invite(session: AsyncSession, *, code: str, now: datetime, timezone: str) -> Invite:
+    """Use up a valid code and return it with its person; else raise InviteRefused."""
     invite = await _find_invite(session, code)
     if invite is None:
         raise InviteRefused(t("onboarding.code_wrong"))
@@ -159,10 +184,19 @@ async def redeem_invite(
     await _check_still_allowed(session, invite)
     if not await _mark_used(session, invite, now):
         raise InviteRefused(t("onboarding.code_used"))
-    account = await link_account(
-        session, person=invite.person, channel=channel, user_id=user_id, chat_id=chat_id, now=now
-    )
-    invite.used_by_account_id = account.id
+    return invite
+
+
+async def tell_linked(
+    session: AsyncSession,
+    *,
+    invite: Invite,
+    account: ChannelAccount,
+    channel: str,
+    now: datetime,
+    timezone: str,
+) -> None:
+    """Tell the person's other accounts that a code of theirs linked a new one."""
     notice = t(
         "invite.relinked_notice",
         channel=CHANNEL_LABELS.get(channel, channel),
@@ -176,7 +210,6 @@ async def redeem_invite(
         key=f"relinked:{invite.id}",
         skip=account.id,
     )
-    return account
 
 
 async def _check_still_allowed(session: AsyncSession, invite: Invite) -> None:

@@ -17,7 +17,7 @@ from bot.db.models import AccountStatus, ChannelAccount, Person, Unit
 from bot.services.org import subtree_filter
 
 # Channels that deliver through the outbox; the console is interactive only.
-PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
+PUSH_CHANNELS = ("telegram", "zalo_bot", "zalo_oa", "web")
 # Channels that may write to a person only for a while after that person's last message.
 REPLY_WINDOWS = {"zalo_oa": timedelta(days=7)}
 
