@@ -42,14 +42,15 @@ async def run(ctx: JobContext) -> int:
         ready = await _render(found, ctx.now)
     sent = 0
     for recipient, replies in ready:
-        sent += await notify.send(
-            ctx.session,
-            to=recipient,
-            replies=replies,
-            key=ctx.key(recipient.person_id),
-            now=ctx.now,
-            not_before=ctx.not_before,
-        )
+        async with ctx.recipient(recipient.person_id):
+            sent += await notify.send(
+                ctx.session,
+                to=recipient,
+                replies=replies,
+                key=ctx.key(recipient.person_id),
+                now=ctx.now,
+                not_before=ctx.not_before,
+            )
     return sent
 
 

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -16,7 +17,7 @@ from bot.core.texts import t
 from bot.scheduling import Outcome, Scheduler
 from bot.services import schedules
 from bot.services.notify import QuietHours
-from handlers.schedules import describe
+from handlers.schedules import describe, run_outcome
 
 jobs_app = typer.Typer(help="Lịch gửi tự động (nhắc nhở, câu đố).", no_args_is_help=True)
 
@@ -56,10 +57,19 @@ def list_jobs() -> None:
     async def work(scheduler: Scheduler, app: App) -> list[str]:
         async with app.sessionmaker() as session:
             rows = []
+            last = await schedules.last_runs(session)
             for schedule in await schedules.all_schedules(session):
                 upcoming = schedules.trigger(schedule).get_next_fire_time(None, datetime.now(UTC))
                 when = upcoming.strftime("%d/%m/%Y %H:%M") if upcoming and schedule.enabled else "—"
-                rows.append(f"{describe(schedule)} — {t('cli.jobs_next', when=when)}")
+                row = f"{describe(schedule)} — {t('cli.jobs_next', when=when)}"
+                run = last.get(schedule.id)
+                if run is not None:
+                    fired = run.fired_at.astimezone(ZoneInfo(schedule.timezone))
+                    last_run = t(
+                        "cli.jobs_last", when=f"{fired:%d/%m/%Y %H:%M}", outcome=run_outcome(run)
+                    )
+                    row += f" — {last_run}"
+                rows.append(row)
             return rows
 
     for line in _scheduler_run(work):
