@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,9 +16,11 @@ from bot.db.models import Outbox, QuizDelivery, ReminderDelivery, Schedule, Sche
 from bot.scheduling import Scheduler
 from bot.services import org, schedules
 from bot.services.notify import QuietHours
-from jobs import JOBS
+from jobs import JOBS, digest
 from jobs.base import JobContext
-from tests.harness import load_roster, shipped_content
+from tests.digest_org import build
+from tests.digest_org import local as digest_local
+from tests.harness import linked_chat, load_roster, make_router, shipped_content
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LINKED = ("NV1", "NV2", "NV3")
@@ -178,3 +181,35 @@ async def test_jobs_list_and_status_show_the_failed_count(
     line = next(line for line in listed.output.splitlines() if line.startswith(f"{schedule.id}. "))
     assert "gửi tới 2 người, 1 người lỗi" in line, listed.output
     assert "gửi tới 2 người, 1 người lỗi" in status.output
+
+
+async def test_a_digest_that_cannot_be_drawn_for_one_viewer(sessionmaker, clock, tmp_path):
+    """The digest is drawn per viewer: one viewer's undrawable data costs only theirs."""
+    await build(sessionmaker, tmp_path)
+    clock.now = digest_local(2026, 11, 12, 20, 0)
+    router = make_router(sessionmaker, clock)
+    for code in ("AD1", "QL1", "QL2"):
+        await linked_chat(router, sessionmaker, clock, code, channel="telegram")
+    async with sessionmaker() as session, session.begin():
+        await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
+        ql1 = (await org.find_person(session, code="QL1")).id
+
+    async def drawn_with_one_broken(ctx: JobContext) -> int:
+        """The real gather, draw and queue, with QL1's rows unreadable to the renderer."""
+        found = await digest._gather(ctx.session, unit=None, now=ctx.now, content=ctx.content)
+        found = [(to, replace(p, rows=[None]) if to.person_id == ql1 else p) for to, p in found]
+        ready = await digest._render(found, ctx.now)
+        return await digest.run(replace(ctx, prepared=ready))
+
+    schedule = await reminder_schedule(sessionmaker, "digest")
+    scheduler = make_scheduler(sessionmaker, clock, jobs={**JOBS, "digest": drawn_with_one_broken})
+    clock.now = digest_local(2026, 11, 16, 7, 30, 3)
+    fired = await scheduler.fire(schedule.id, digest_local(2026, 11, 16, 7, 30))
+
+    async with sessionmaker() as session:
+        queued = select(Outbox.chat_id).where(Outbox.dedupe_key.like("run:%"))
+        chats = set((await session.execute(queued)).scalars())
+        run = (await session.execute(select(ScheduleRun))).scalar_one()
+    assert (fired.status, fired.queued, fired.failed) == ("sent", 6, 1)
+    assert chats == {"tg-AD1", "tg-QL2"}
+    assert run.failed == 1 and run.error.startswith(f"p{ql1}: ")
