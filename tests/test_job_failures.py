@@ -12,8 +12,9 @@ from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.cli.jobs import ran_message
 from bot.db.models import Outbox, QuizDelivery, ReminderDelivery, Schedule, ScheduleRun
-from bot.scheduling import Scheduler
+from bot.scheduling import Outcome, Scheduler
 from bot.services import org, schedules
 from bot.services.notify import QuietHours
 from jobs import JOBS, digest
@@ -181,6 +182,17 @@ async def test_jobs_list_and_status_show_the_failed_count(
     line = next(line for line in listed.output.splitlines() if line.startswith(f"{schedule.id}. "))
     assert "gửi tới 2 người, 1 người lỗi" in line, listed.output
     assert "gửi tới 2 người, 1 người lỗi" in status.output
+
+
+def test_jobs_run_says_how_many_failed():
+    failed = Outcome(3, datetime(2026, 11, 23, tzinfo=TZ), "sent", 2, failed=1, error="p4: X: y")
+    clean = Outcome(3, datetime(2026, 11, 23, tzinfo=TZ), "sent", 3)
+
+    assert ran_message(3, failed) == (
+        "Đã chạy lịch 3: 2 tin nhắn vào hàng đợi gửi. "
+        "1 người không gửi được (lỗi đầu tiên: p4: X: y)."
+    )
+    assert ran_message(3, clean) == "Đã chạy lịch 3: 3 tin nhắn vào hàng đợi gửi."
 
 
 async def test_a_digest_that_cannot_be_drawn_for_one_viewer(sessionmaker, clock, tmp_path):

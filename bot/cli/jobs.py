@@ -86,7 +86,17 @@ def run_job(schedule_id: Annotated[int, typer.Argument(help="Số thứ tự c�
     outcome = _scheduler_run(work)
     if outcome.status == "disabled":
         raise fail(t("schedule.unknown", id=schedule_id))
-    out.print(t("cli.jobs_ran", id=schedule_id, count=outcome.queued), markup=False)
+    if outcome.status == "failed":
+        raise fail(t("cli.jobs_failed", id=schedule_id, error=outcome.error))
+    out.print(ran_message(schedule_id, outcome), markup=False)
+
+
+def ran_message(schedule_id: int, outcome: Outcome) -> str:
+    """What `atgt jobs run` says: messages queued, and recipients that failed, if any."""
+    line = t("cli.jobs_ran", id=schedule_id, count=outcome.queued)
+    if outcome.failed:
+        line += " " + t("cli.jobs_ran_failed", failed=outcome.failed, error=outcome.error)
+    return line
 
 
 @jobs_app.command("set")

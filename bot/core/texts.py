@@ -482,6 +482,8 @@ CATALOG: dict[str, str] = {
     "cli.campaign_unknown": "Không có đợt thi đua số {id}.",
     "cli.campaign_announced": "Đã xếp {count} lời mời đăng ký vào hàng đợi gửi.",
     "cli.jobs_ran": "Đã chạy lịch {id}: {count} tin nhắn vào hàng đợi gửi.",
+    "cli.jobs_ran_failed": "{failed} người không gửi được (lỗi đầu tiên: {error}).",
+    "cli.jobs_failed": "Lịch {id} chạy lỗi, không gửi tin nào: {error}",
     "cli.db_upgraded": "Đã nâng cấp cơ sở dữ liệu lên phiên bản mới nhất.",
     # Roster files: one problem each, shown after "file, " (issue 15)
     "roster.where_row": "dòng {row}",
