@@ -50,13 +50,14 @@ class App:
         await self.engine.dispose()
 
 
-def bot_config(settings: Settings) -> BotConfig:
+def bot_config(settings: Settings, *, demo: bool = False) -> BotConfig:
     """The secret-free part of the settings that handlers see."""
     return BotConfig(
         bot_username=settings.telegram_bot_username,
         invite_ttl_days=settings.invite_ttl_days,
         timezone=settings.timezone,
         manager_broadcast=settings.manager_broadcast,
+        demo=demo,
         quiet_hours=settings.quiet_hours,
         web_url=settings.web_url,
         rephrase=rephraser_from(settings.llm_url, settings.llm_model, settings.llm_api_key),
@@ -67,6 +68,8 @@ def build_app(
     settings: Settings,
     clock: Clock = utc_now,
     on_enqueued: Callable[[str], None] | None = None,
+    *,
+    demo: bool = False,
 ) -> App:
     """Wire everything; raises ContentError on invalid content; no network or database yet."""
     content = load_content(content_dirs(settings))
@@ -75,7 +78,7 @@ def build_app(
     router = Router(
         sessionmaker,
         ROUTES,
-        bot_config(settings),
+        bot_config(settings, demo=demo),
         clock,
         outbox_channels=OUTBOX_CHANNELS,
         on_enqueued=on_enqueued,
@@ -97,7 +100,7 @@ def run_demo(settings: Settings, *, stdin: TextIO, stdout: TextIO) -> None:
 
 
 async def _demo(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
-    app = build_app(settings)
+    app = build_app(settings, demo=True)
     try:
         console = ConsoleChannel(app.router.handle, stdin=stdin, stdout=stdout)
         async with app.sessionmaker() as session, session.begin():

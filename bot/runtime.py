@@ -355,7 +355,7 @@ class Runtime:
             api_url=settings.telegram_api_url,
             handle=self.app.router.handle,
             may_attach=self.app.router.may_attach,
-            menu=list(command_menu(ROUTES, Role.EMPLOYEE, TELEGRAM)),
+            menu=list(command_menu(ROUTES, Role.EMPLOYEE, TELEGRAM, self.app.router.config)),
             webhook=webhook,
             health=self.healthy,
             timeout=settings.telegram_timeout,

@@ -9,7 +9,7 @@ missed within the grace window (the bot was down) is fired once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.content import Content
-from bot.db.models import Schedule
+from bot.db.models import Schedule, ScheduleRun
 from bot.services import content_review, heartbeat, schedules
 from bot.services.notify import QuietHours
-from jobs import JOBS, PREPARE, broadcasts
-from jobs.base import JobContext, Preparation
+from jobs import JOBS, PREPARE, Job, broadcasts
+from jobs.base import ERROR_LENGTH, JobContext, Preparation, describe_error
 
 log = logging.getLogger(__name__)
 JOB_PREFIX = "schedule-"
@@ -40,9 +40,11 @@ class Outcome:
 
     schedule_id: int
     occurrence: datetime
-    status: str  # sent, skipped, duplicate, disabled
+    status: str  # sent, skipped, duplicate, disabled, failed
     queued: int = 0
     note: str | None = None
+    failed: int = 0  # recipients whose work failed (the others got theirs)
+    error: str | None = None  # the first error
 
 
 class Scheduler:
@@ -58,6 +60,7 @@ class Scheduler:
         timezone: str,
         grace: timedelta = timedelta(hours=2),
         on_enqueued: Callable[[], None] = lambda: None,
+        jobs: Mapping[str, Job] = JOBS,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._content = content
@@ -66,6 +69,7 @@ class Scheduler:
         self._timezone = timezone
         self._grace = grace
         self._on_enqueued = on_enqueued
+        self._jobs = jobs
         self.aps = AsyncIOScheduler(timezone=timezone)
         self._version: tuple[object, ...] = ()
 
@@ -153,7 +157,22 @@ class Scheduler:
     async def fire(
         self, schedule_id: int, occurrence: datetime, *, manual: bool = False
     ) -> Outcome:
-        """Run one occurrence in one transaction; a repeated occurrence does nothing."""
+        """Run one occurrence in one transaction; a repeated occurrence does nothing.
+
+        Each recipient's work is a savepoint (`JobContext.recipient`): one person's failure is
+        counted on the run and the others still get theirs. A failure of the job as a whole
+        rolls everything back and is recorded as a failed run, so it is visible and not
+        retried in a loop.
+        """
+        claimed: list[int] = []
+        try:
+            return await self._fire(schedule_id, occurrence, manual=manual, claimed=claimed)
+        except Exception as exc:  # recorded below; the scheduler itself must keep running
+            return await self._record_crash(schedule_id, occurrence, exc, claimed=claimed)
+
+    async def _fire(
+        self, schedule_id: int, occurrence: datetime, *, manual: bool, claimed: list[int]
+    ) -> Outcome:
         now = self._clock()
         prepared = await self._prepare(schedule_id, occurrence, now, manual=manual)
         async with self._sessionmaker() as session, session.begin():
@@ -165,6 +184,7 @@ class Scheduler:
             )
             if run is None:
                 return Outcome(schedule_id, occurrence, "duplicate")
+            claimed.append(run.id)
             reason = _skip_reason(schedule, occurrence, manual=manual)
             if reason:
                 run.status, run.note = "skipped", reason
@@ -173,10 +193,37 @@ class Scheduler:
             # Reviewers' decisions (atgt content review) apply without a restart.
             content = await content_review.apply(session, self._content)
             context = JobContext(session, schedule, run, now, content, self._quiet, prepared)
-            run.recipients = await JOBS[schedule.kind](context)
+            run.recipients = await self._jobs[schedule.kind](context)
+            failed, error = run.failed or 0, run.error
         self._on_enqueued()
-        log.info("schedule %s fired: %d messages queued", schedule.name, run.recipients)
-        return Outcome(schedule_id, occurrence, "sent", run.recipients)
+        log.info(
+            "schedule %s fired: %d messages queued, %d recipients failed",
+            schedule.name,
+            run.recipients,
+            failed,
+        )
+        return Outcome(schedule_id, occurrence, "sent", run.recipients, failed=failed, error=error)
+
+    async def _record_crash(
+        self, schedule_id: int, occurrence: datetime, exc: Exception, *, claimed: list[int]
+    ) -> Outcome:
+        """The job failed as a whole: record the occurrence as a failed run with the error."""
+        error = describe_error(exc)
+        log.error("schedule %s: occurrence %s failed: %s", schedule_id, occurrence, error)
+        log.debug("schedule %s: traceback", schedule_id, exc_info=exc)
+        async with self._sessionmaker() as session, session.begin():
+            if await session.get(Schedule, schedule_id) is None:
+                return Outcome(schedule_id, occurrence, "disabled")
+            # Our claim was rolled back with the job, except on SQLite, where the driver
+            # commits a savepoint opened outside a transaction (claim_run's): then reuse it.
+            run = await session.get(ScheduleRun, claimed[0]) if claimed else None
+            run = run or await schedules.claim_run(
+                session, schedule_id=schedule_id, occurrence=occurrence, now=self._clock()
+            )
+            if run is None:
+                return Outcome(schedule_id, occurrence, "duplicate")
+            run.status, run.error = "failed", error[:ERROR_LENGTH]
+        return Outcome(schedule_id, occurrence, "failed", error=error)
 
     async def _prepare(
         self, schedule_id: int, occurrence: datetime, now: datetime, *, manual: bool

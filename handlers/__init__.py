@@ -53,8 +53,9 @@ ROUTES: list[Route] = [
         min_role=Role.MANAGER,
         help_key="help.thongbao",
         file_from=broadcast.may_attach,
+        when=broadcast.available,
     ),
-    Route(Kind.BUTTON, "bc", broadcast.button, min_role=Role.MANAGER),
+    Route(Kind.BUTTON, "bc", broadcast.button, min_role=Role.MANAGER, when=broadcast.available),
     Route(Kind.BUTTON, "rd", broadcast.read),
     Route(
         Kind.COMMAND,
@@ -62,6 +63,7 @@ ROUTES: list[Route] = [
         broadcast.results,
         min_role=Role.MANAGER,
         help_key="help.thongbao_ketqua",
+        when=broadcast.available,
     ),
     Route(
         Kind.COMMAND,
@@ -69,6 +71,7 @@ ROUTES: list[Route] = [
         broadcast.cancel,
         min_role=Role.MANAGER,
         help_key="help.thongbao_huy",
+        when=broadcast.available,
     ),
     Route(Kind.COMMAND, "lich", schedules.manage, min_role=Role.ADMIN, help_key="help.lich"),
     Route(
@@ -78,5 +81,6 @@ ROUTES: list[Route] = [
         audience="any",
         help_key="help.as",
         channels=frozenset({"console"}),
+        when=demo.in_demo,
     ),
 ]

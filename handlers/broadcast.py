@@ -26,6 +26,11 @@ def _author(ctx: Context) -> Person:
     return person
 
 
+def available(role: Role, config: BotConfig) -> bool:
+    """Do the announcement commands exist for this role (ATGT_MANAGER_BROADCAST)?"""
+    return service.may_author(role, managers_allowed=config.manager_broadcast)
+
+
 def may_attach(person: Person, config: BotConfig) -> bool:
     """May this person's /thongbao carry a file? Asked before the file is downloaded."""
     try:

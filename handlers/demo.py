@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from bot.core.messages import Reply
-from bot.core.router import Context
+from bot.core.router import BotConfig, Context
 from bot.core.texts import ROLE_LABELS, t
-from bot.db.models import Person
+from bot.db.models import Person, Role
 from bot.services.org import find_person, link_account
 
 DEMO_EXAMPLE_CODE = "NV001"
+
+
+def in_demo(role: Role, config: BotConfig) -> bool:
+    """Demo-only commands exist only in `atgt demo`."""
+    return config.demo
 
 
 async def act_as(ctx: Context) -> list[Reply]:

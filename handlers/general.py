@@ -13,10 +13,10 @@ from bot.db.models import ChannelAccount
 
 
 async def help_(ctx: Context) -> list[Reply]:
-    """List exactly the commands this person's role may use."""
+    """List exactly the commands this person may use here and now (role, channel, settings)."""
     person = ctx.person
     assert person is not None
-    menu = command_menu(ctx.routes, person.role, ctx.incoming.channel)
+    menu = command_menu(ctx.routes, person.role, ctx.incoming.channel, ctx.config)
     lines = [t("help.header", name=person.full_name, role=ROLE_LABELS[person.role])]
     lines += [f"/{name} — {description}" for name, description in menu]
     lines.append(t("help.footer"))

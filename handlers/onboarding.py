@@ -57,5 +57,5 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
         record_failure(ctx.session, now=ctx.now, **sender)
         return [Reply(refused.message)]
     person = account.person
-    menu = command_menu(ctx.routes, person.role, incoming.channel)
+    menu = command_menu(ctx.routes, person.role, incoming.channel, ctx.config)
     return [Reply(t("onboarding.welcome", name=person.full_name, unit=person.unit.path), menu=menu)]

@@ -7,7 +7,7 @@ from bot.core.ids import parse_int
 from bot.core.messages import Reply
 from bot.core.router import Context
 from bot.core.texts import t
-from bot.db.models import Schedule
+from bot.db.models import Schedule, ScheduleRun
 from bot.services import schedules
 
 
@@ -26,6 +26,19 @@ def describe(schedule: Schedule) -> str:
         state=t("schedule.on" if schedule.enabled else "schedule.off"),
         target=target + holidays,
     )
+
+
+def run_outcome(run: ScheduleRun) -> str:
+    """What a run did, as admins read it: sent, skipped or failed, with failed recipients."""
+    if run.status == "failed":
+        return t("status.run.failed", error=run.error or "?")
+    if run.status not in ("sent", "skipped"):
+        return run.status
+    outcome = t(f"status.run.{run.status}", count=run.recipients)
+    if run.failed:
+        failed = t("status.run.failed_some", failed=run.failed, error=run.error or "?")
+        outcome = f"{outcome}, {failed}"
+    return outcome
 
 
 async def manage(ctx: Context) -> list[Reply]:

@@ -17,12 +17,13 @@ async def run(ctx: JobContext) -> int:
         for recipient in await checkins.missing(
             ctx.session, campaign=campaign, period=period, reachable=reachable
         ):
-            sent += await notify.send(
-                ctx.session,
-                to=recipient,
-                replies=[prompt_reply(campaign, period)],
-                key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
-                now=ctx.now,
-                not_before=ctx.not_before,
-            )
+            async with ctx.recipient(recipient.person_id):
+                sent += await notify.send(
+                    ctx.session,
+                    to=recipient,
+                    replies=[prompt_reply(campaign, period)],
+                    key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
+                    now=ctx.now,
+                    not_before=ctx.not_before,
+                )
     return sent

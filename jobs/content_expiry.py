@@ -33,7 +33,9 @@ async def run(ctx: JobContext) -> int:
     )
     sent = 0
     for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
-        if recipient.person_id in admins:
+        if recipient.person_id not in admins:
+            continue
+        async with ctx.recipient(recipient.person_id):
             sent += await notify.send(
                 ctx.session,
                 to=recipient,

@@ -17,9 +17,10 @@ from bot.core.messages import Reply
 from bot.db.models import Person, Role, Unit
 from bot.services import digest, digest_report, notify
 from bot.services.notify import Recipient
-from jobs.base import JobContext, Preparation
+from jobs.base import JobContext, Preparation, record_failure
 
-Ready = list[tuple[Recipient, list[Reply]]]
+# Per viewer: the rendered replies, or why drawing them failed (recorded on the run).
+Ready = list[tuple[Recipient, list[Reply] | Exception]]
 
 
 async def prepare(preparation: Preparation) -> Ready:
@@ -42,14 +43,18 @@ async def run(ctx: JobContext) -> int:
         ready = await _render(found, ctx.now)
     sent = 0
     for recipient, replies in ready:
-        sent += await notify.send(
-            ctx.session,
-            to=recipient,
-            replies=replies,
-            key=ctx.key(recipient.person_id),
-            now=ctx.now,
-            not_before=ctx.not_before,
-        )
+        if isinstance(replies, Exception):
+            record_failure(ctx.run, recipient.person_id, replies)
+            continue
+        async with ctx.recipient(recipient.person_id):
+            sent += await notify.send(
+                ctx.session,
+                to=recipient,
+                replies=replies,
+                key=ctx.key(recipient.person_id),
+                now=ctx.now,
+                not_before=ctx.not_before,
+            )
     return sent
 
 
@@ -78,5 +83,13 @@ async def _gather(
 
 
 async def _render(found: list[tuple[Recipient, digest_report.Pending]], now: datetime) -> Ready:
-    rendered = await digest_report.render_many([item for _, item in found], now)
-    return [(to, result.replies) for (to, _), (_, result) in zip(found, rendered, strict=True)]
+    """Draw each viewer's digest; one viewer's failure does not stop the others'."""
+    ready: Ready = []
+    for to, item in found:
+        try:
+            ((_, result),) = await digest_report.render_many([item], now)
+        except Exception as exc:  # recorded on the run by `run`, with the person id
+            ready.append((to, exc))
+        else:
+            ready.append((to, result.replies))
+    return ready

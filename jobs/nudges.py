@@ -18,20 +18,20 @@ async def run(ctx: JobContext) -> int:
         for recipient in await checkins.missing(
             ctx.session, campaign=campaign, period=period, reachable=reachable
         ):
-            if not await checkins.may_nudge(
-                ctx.session,
-                campaign=campaign,
-                person_id=recipient.person_id,
-                period=period,
-                today=today,
-            ):
-                continue
-            sent += await notify.send(
-                ctx.session,
-                to=recipient,
-                replies=[prompt_reply(campaign, period, nudge=True)],
-                key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
-                now=ctx.now,
-                not_before=ctx.not_before,
-            )
+            async with ctx.recipient(recipient.person_id):
+                if await checkins.may_nudge(
+                    ctx.session,
+                    campaign=campaign,
+                    person_id=recipient.person_id,
+                    period=period,
+                    today=today,
+                ):
+                    sent += await notify.send(
+                        ctx.session,
+                        to=recipient,
+                        replies=[prompt_reply(campaign, period, nudge=True)],
+                        key=f"{ctx.key(recipient.person_id)}:c{campaign.id}",
+                        now=ctx.now,
+                        not_before=ctx.not_before,
+                    )
     return sent

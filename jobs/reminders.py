@@ -11,21 +11,28 @@ async def run(ctx: JobContext) -> int:
     unit = ctx.schedule.unit
     sent = 0
     today = ctx.now.astimezone(ctx.tz).date()
+    if not ctx.content.active_reminders(today):
+        return 0
     for recipient in await notify.recipients(ctx.session, unit=unit, now=ctx.now):
-        item = await reminders.pick_reminder(
-            ctx.session, person_id=recipient.person_id, content=ctx.content, on=today
-        )
-        if item is None:
-            break
-        reply = await reminders.deliver(
-            ctx.session, person_id=recipient.person_id, item=item, now=ctx.now, run_id=ctx.run.id
-        )
-        sent += await notify.send(
-            ctx.session,
-            to=recipient,
-            replies=[reply],
-            key=ctx.key(recipient.person_id),
-            now=ctx.now,
-            not_before=ctx.not_before,
-        )
+        async with ctx.recipient(recipient.person_id):
+            item = await reminders.pick_reminder(
+                ctx.session, person_id=recipient.person_id, content=ctx.content, on=today
+            )
+            if item is None:
+                continue
+            reply = await reminders.deliver(
+                ctx.session,
+                person_id=recipient.person_id,
+                item=item,
+                now=ctx.now,
+                run_id=ctx.run.id,
+            )
+            sent += await notify.send(
+                ctx.session,
+                to=recipient,
+                replies=[reply],
+                key=ctx.key(recipient.person_id),
+                now=ctx.now,
+                not_before=ctx.not_before,
+            )
     return sent

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content, load_content
-from bot.core.messages import Incoming, Kind, Reply, split_command
+from bot.core.messages import Incoming, Kind, Quiz, Reply, split_command
 from bot.core.router import BotConfig, Clock, Route, Router
 from bot.db.models import Person
 from bot.services import invites, org
@@ -28,6 +30,51 @@ NV3,Nhân Viên Ba,Sở A/Phòng 2,Nhân viên,
 _event_ids = itertools.count(1)
 
 
+@dataclass(frozen=True, slots=True)
+class Press:
+    """In a dialog table: the person presses the button with this payload."""
+
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """In a dialog table: an answer to the last quiz shown, by option or right/wrong."""
+
+    option: int | None = None
+    right: bool = True
+
+    def choose(self, quiz: Quiz) -> int:
+        """The option index this vote picks on `quiz`."""
+        if self.option is not None:
+            return self.option
+        return quiz.correct if self.right else (quiz.correct + 1) % len(quiz.options)
+
+
+RIGHT, WRONG = Vote(right=True), Vote(right=False)
+# What a dialog line expects: the exact reply text, or a check of the chat after the reply.
+Expected = str | Callable[["Chat"], bool]
+Said = str | Press | Vote
+
+
+class contains:  # lower case: it reads as a phrase in dialog tables
+    """Expect a reply text holding every one of `parts`."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    def __call__(self, chat: Chat) -> bool:
+        return all(part in chat.text for part in self.parts)
+
+    def __repr__(self) -> str:
+        return f"contains{self.parts!r}"
+
+
+def asks_quiz(chat: Chat) -> bool:
+    """Expect a quiz question among the replies."""
+    return any(reply.quiz is not None for reply in chat.last)
+
+
 class Chat:
     """One platform user talking to the bot on one channel."""
 
@@ -37,6 +84,12 @@ class Chat:
         self.channel = channel
         self.last: list[Reply] = []
         self.person_id: int | None = None
+        self.quiz: Quiz | None = None  # the last quiz shown in this chat
+
+    @property
+    def text(self) -> str:
+        """The texts of the last replies, joined."""
+        return "\n".join(reply.text for reply in self.last)
 
     def incoming(self, kind: Kind, *, event_id: str | None = None, **fields: object) -> Incoming:
         """An event from this user, with a fresh id unless one is given."""
@@ -61,8 +114,41 @@ class Chat:
 
     async def say(self, text: str, *, event_id: str | None = None) -> str:
         """Send a message; return all reply texts joined."""
-        self.last = await self.router.handle(self.message(text, event_id=event_id))
-        return "\n".join(reply.text for reply in self.last)
+        return await self.send(self.message(text, event_id=event_id))
+
+    async def send(self, incoming: Incoming) -> str:
+        """Hand any event to the router; return all reply texts joined."""
+        self.last = await self.router.handle(incoming)
+        self.quiz = next((r.quiz for r in self.last if r.quiz), self.quiz)
+        return self.text
+
+    async def act(self, said: Said) -> str:
+        """One line's action of a dialog table: a message, a button or a quiz answer."""
+        if isinstance(said, Press):
+            return await self.send(self.incoming(Kind.BUTTON, payload=said.payload))
+        if isinstance(said, Vote):
+            assert self.quiz is not None, "a Vote needs a quiz shown before it"
+            ref = self.quiz.ref
+            option = said.choose(self.quiz)
+            incoming = self.incoming(
+                Kind.POLL_ANSWER, poll_id=ref, payload=ref, option_ids=(option,)
+            )
+            return await self.send(incoming)
+        return await self.say(said)
+
+    async def dialog(self, table: Sequence[tuple[Said, Expected]]) -> None:
+        """Play `[(said, expected), …]` in order; a mismatch names the line and shows all so far."""
+        transcript: list[str] = []
+        for number, (said, expected) in enumerate(table, start=1):
+            got = await self.act(said)
+            transcript.append(f"{number}. {said!r}\n   → {got!r}")
+            ok = got == expected if isinstance(expected, str) else expected(self)
+            if not ok:
+                shown = getattr(expected, "__name__", None) or repr(expected)
+                raise AssertionError(
+                    f"dialog line {number}: {said!r} expected {shown}, got {got!r}\n"
+                    + "\n".join(transcript)
+                )
 
 
 def make_router(

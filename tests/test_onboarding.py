@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from bot.core.texts import t
 from bot.db.models import ChannelAccount, Invite, Person
-from tests.harness import Chat, get_person, issue_invite, load_roster, make_router
+from tests.harness import Chat, contains, get_person, issue_invite, load_roster, make_router
 
 
 async def test_start_with_valid_code_links_and_greets_by_name(sessionmaker, clock, tmp_path):
@@ -15,13 +15,17 @@ async def test_start_with_valid_code_links_and_greets_by_name(sessionmaker, cloc
     code = await issue_invite(sessionmaker, clock, "NV1")
     chat = Chat(router, user_id="111")
 
-    answer = await chat.say(f"/start {code}")
+    await chat.dialog(
+        [
+            ("/me", t("onboarding.not_linked")),
+            (f"/start {code}", contains("Xin chào Nhân Viên Một", "Sở A/Phòng 1/Tổ 1")),
+            ("/me", contains("Nhân Viên Một", "NV1", "Sở A/Phòng 1/Tổ 1")),
+            (f"/start {code}", t("onboarding.already_linked", name="Nhân Viên Một")),
+        ]
+    )
 
-    assert "Xin chào Nhân Viên Một" in answer
-    assert "Sở A/Phòng 1/Tổ 1" in answer
     person = await get_person(sessionmaker, "NV1")
     assert [(a.channel, a.platform_user_id) for a in person.accounts] == [("test", "111")]
-    assert "Nhân Viên Một" in await chat.say("/me")
 
 
 async def test_bare_code_with_spaces_and_lower_case_is_accepted(sessionmaker, clock, tmp_path):
@@ -65,10 +69,16 @@ async def test_wrong_code_and_unlinked_user_get_clear_messages(sessionmaker, clo
     await load_roster(sessionmaker, clock, tmp_path)
     chat = Chat(make_router(sessionmaker, clock))
 
-    assert await chat.say("/start 2345678923456") == t("onboarding.code_wrong")
-    assert await chat.say("23456 78923456") == t("onboarding.code_wrong")
-    for text in ("/me", "/help", "xin chào", "/nhansu", "/start"):
-        assert await chat.say(text) == t("onboarding.not_linked"), text
+    await chat.dialog(
+        [
+            ("/start 2345678923456", t("onboarding.code_wrong")),
+            ("23456 78923456", t("onboarding.code_wrong")),
+            *[
+                (text, t("onboarding.not_linked"))
+                for text in ("/me", "/help", "xin chào", "/nhansu", "/start")
+            ],
+        ]
+    )
 
 
 async def test_new_invite_revokes_the_previous_unused_one(sessionmaker, clock, tmp_path):

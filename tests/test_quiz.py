@@ -7,7 +7,17 @@ from sqlalchemy import select
 from bot.core.messages import Kind
 from bot.core.texts import t
 from bot.db.models import QuizCard, QuizDelivery
-from tests.harness import linked_chat, load_roster, make_router, shipped_content
+from tests.harness import (
+    RIGHT,
+    WRONG,
+    Chat,
+    asks_quiz,
+    contains,
+    linked_chat,
+    load_roster,
+    make_router,
+    shipped_content,
+)
 
 
 async def ask_quiz(chat):
@@ -29,15 +39,23 @@ async def answer(chat, ref: str, option: int, event_id: str | None = None) -> st
 async def test_answer_is_scored_with_explanation_and_legal_basis(sessionmaker, clock, tmp_path):
     await load_roster(sessionmaker, clock, tmp_path)
     chat = await linked_chat(make_router(sessionmaker, clock), sessionmaker, clock, "NV1")
-    ref, quiz = await ask_quiz(chat)
-    item = next(q for q in shipped_content().quizzes if q.question == quiz.question)
 
-    text = await answer(chat, ref, item.correct)
+    def explained(chat: Chat) -> bool:
+        """The answer names the right option's explanation and its legal basis."""
+        item = next(q for q in shipped_content().quizzes if q.question == chat.quiz.question)
+        return item.explanation in chat.text and f"Căn cứ: {item.citation}" in chat.text
 
-    assert text.startswith(t("quiz.right"))
-    assert item.explanation in text
-    assert f"Căn cứ: {item.citation}" in text
-    assert "Điểm của bạn: 1/1 câu đúng" in text
+    await chat.dialog(
+        [
+            ("/quiz", asks_quiz),
+            (RIGHT, contains(t("quiz.right"), "Điểm của bạn: 1/1 câu đúng")),
+            (RIGHT, t("quiz.already_answered")),
+            ("/quiz", asks_quiz),
+            (WRONG, contains("❌ Chưa đúng. Đáp án đúng:", "Điểm của bạn: 1/2 câu đúng")),
+            ("/diem", contains("Đã trả lời: 2 câu, đúng 1 câu (50%)")),
+        ]
+    )
+    await chat.dialog([("/quiz", asks_quiz), (RIGHT, explained)])
 
 
 async def test_an_answer_is_recorded_once(sessionmaker, clock, tmp_path):

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -16,7 +17,7 @@ from bot.core.texts import t
 from bot.scheduling import Outcome, Scheduler
 from bot.services import schedules
 from bot.services.notify import QuietHours
-from handlers.schedules import describe
+from handlers.schedules import describe, run_outcome
 
 jobs_app = typer.Typer(help="Lịch gửi tự động (nhắc nhở, câu đố).", no_args_is_help=True)
 
@@ -56,10 +57,19 @@ def list_jobs() -> None:
     async def work(scheduler: Scheduler, app: App) -> list[str]:
         async with app.sessionmaker() as session:
             rows = []
+            last = await schedules.last_runs(session)
             for schedule in await schedules.all_schedules(session):
                 upcoming = schedules.trigger(schedule).get_next_fire_time(None, datetime.now(UTC))
                 when = upcoming.strftime("%d/%m/%Y %H:%M") if upcoming and schedule.enabled else "—"
-                rows.append(f"{describe(schedule)} — {t('cli.jobs_next', when=when)}")
+                row = f"{describe(schedule)} — {t('cli.jobs_next', when=when)}"
+                run = last.get(schedule.id)
+                if run is not None:
+                    fired = run.fired_at.astimezone(ZoneInfo(schedule.timezone))
+                    last_run = t(
+                        "cli.jobs_last", when=f"{fired:%d/%m/%Y %H:%M}", outcome=run_outcome(run)
+                    )
+                    row += f" — {last_run}"
+                rows.append(row)
             return rows
 
     for line in _scheduler_run(work):
@@ -76,7 +86,17 @@ def run_job(schedule_id: Annotated[int, typer.Argument(help="Số thứ tự c�
     outcome = _scheduler_run(work)
     if outcome.status == "disabled":
         raise fail(t("schedule.unknown", id=schedule_id))
-    out.print(t("cli.jobs_ran", id=schedule_id, count=outcome.queued), markup=False)
+    if outcome.status == "failed":
+        raise fail(t("cli.jobs_failed", id=schedule_id, error=outcome.error))
+    out.print(ran_message(schedule_id, outcome), markup=False)
+
+
+def ran_message(schedule_id: int, outcome: Outcome) -> str:
+    """What `atgt jobs run` says: messages queued, and recipients that failed, if any."""
+    line = t("cli.jobs_ran", id=schedule_id, count=outcome.queued)
+    if outcome.failed:
+        line += " " + t("cli.jobs_ran_failed", failed=outcome.failed, error=outcome.error)
+    return line
 
 
 @jobs_app.command("set")

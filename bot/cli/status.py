@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import in_session, out, settings
 from bot.core.texts import CHANNEL_LABELS, t
-from bot.db.models import Outbox, OutboxStatus, ScheduleRun
+from bot.db.models import Outbox, OutboxStatus
 from bot.leadership import lock_key
 from bot.services import bot_state, schedules
 from bot.settings import Settings
-from handlers.schedules import describe
+from handlers.schedules import describe, run_outcome
 
 CHANNELS = ("telegram", "zalo_bot", "zalo_oa")
 ROLES = ("scheduler", *(f"sender:{channel}" for channel in CHANNELS))
@@ -128,10 +128,7 @@ async def _backlog(session: AsyncSession, config: Settings) -> list[str]:
 
 async def _schedules(session: AsyncSession, config: Settings) -> list[str]:
     lines = [t("status.schedules")]
-    last = select(ScheduleRun).order_by(ScheduleRun.fired_at.desc())
-    runs: dict[int, ScheduleRun] = {}
-    for run in (await session.execute(last)).scalars():
-        runs.setdefault(run.schedule_id, run)
+    runs = await schedules.last_runs(session)
     for schedule in await schedules.all_schedules(session):
         run = runs.get(schedule.id)
         if run is None:
@@ -142,17 +139,12 @@ async def _schedules(session: AsyncSession, config: Settings) -> list[str]:
                     "status.schedule_ran",
                     schedule=describe(schedule),
                     when=_when(run.fired_at, config),
-                    outcome=t(f"status.run.{run.status}", count=run.recipients)
-                    if f"status.run.{run.status}" in _RUN_KEYS
-                    else run.status,
+                    outcome=run_outcome(run),
                 )
             )
     if len(lines) == 1:
         lines.append(t("status.schedules_none"))
     return lines
-
-
-_RUN_KEYS = {"status.run.sent", "status.run.skipped"}
 
 
 async def _leaders(session: AsyncSession, config: Settings) -> list[str]:

@@ -43,6 +43,7 @@ class BotConfig:
     invite_ttl_days: int = 14
     timezone: str = "Asia/Ho_Chi_Minh"
     manager_broadcast: bool = False
+    demo: bool = False  # `atgt demo`: the demo's own commands (/as) exist
     quiet_hours: str = "21:00-06:30"  # named in warnings about announcements sent at night
     # The web channel's public base URL; None while that channel is off.
     web_url: str | None = None
@@ -91,6 +92,9 @@ class Route:
     # Who may send a file with this command; None: the command takes no file. Channels
     # ask (Router.may_attach) before downloading anything, so strangers cost nothing.
     file_from: Callable[[Person, BotConfig], bool] | None = field(default=None, compare=False)
+    # Whether the route exists for a role under the settings (a feature switched off, the
+    # demo); None: always. /help, the menus and the router all ask it.
+    when: Callable[[Role, BotConfig], bool] | None = field(default=None, compare=False)
 
     def admits(self, incoming: Incoming, linked: bool) -> bool:
         """Does this route match the event, the link state and the channel?"""
@@ -100,22 +104,28 @@ class Route:
             return False
         return self.kind == incoming.kind and self.name == route_name(incoming)
 
-    def offered_to(self, role: Role, channel: str) -> bool:
+    def permits(self, role: Role, config: BotConfig) -> bool:
+        """May `role` use this route under these settings?"""
+        return role.rank >= self.min_role.rank and (self.when is None or self.when(role, config))
+
+    def offered_to(self, role: Role, channel: str, config: BotConfig) -> bool:
         """Should /help and the command menu list this command for `role` on `channel`?"""
         return (
             self.kind == Kind.COMMAND
             and self.audience != "unlinked"
-            and role.rank >= self.min_role.rank
+            and self.permits(role, config)
             and (self.channels is None or channel in self.channels)
         )
 
 
-def command_menu(routes: Sequence[Route], role: Role, channel: str) -> tuple[tuple[str, str], ...]:
-    """(command, description) pairs a role may use on a channel: /help and the menu."""
+def command_menu(
+    routes: Sequence[Route], role: Role, channel: str, config: BotConfig
+) -> tuple[tuple[str, str], ...]:
+    """(command, description) pairs a role may use on a channel now: /help and the menu."""
     return tuple(
         (route.name, t(route.help_key))
         for route in routes
-        if route.help_key and route.offered_to(role, channel)
+        if route.help_key and route.offered_to(role, channel, config)
     )
 
 
@@ -281,7 +291,7 @@ class Router:
         route = next((r for r in self.routes if r.admits(ctx.incoming, linked)), None)
         if route is None:
             return [_no_route(ctx.incoming, linked)]
-        if person is not None and person.role.rank < route.min_role.rank:
+        if person is not None and not route.permits(person.role, ctx.config):
             log.warning("forbidden: person=%s route=%s", person.employee_code, route.name)
             return [Reply(t("error.forbidden"))]
         return await route.handler(ctx)

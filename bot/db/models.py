@@ -231,9 +231,12 @@ class ScheduleRun(Base):
     schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
     occurrence: Mapped[datetime]
     fired_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16))  # sent, skipped
+    status: Mapped[str] = mapped_column(String(16))  # sent, skipped, failed
     recipients: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(String(200))
+    # Recipients whose work was rolled back (the others still got theirs), and the first error.
+    failed: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class QuizDelivery(Base):

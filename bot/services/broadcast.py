@@ -40,11 +40,15 @@ def ref(broadcast_id: int) -> str:
     return f"bc{broadcast_id}"
 
 
-def check_author(author: Person, *, managers_allowed: bool) -> None:
+def may_author(role: Role, *, managers_allowed: bool) -> bool:
     """Admins announce to anyone; managers to their own units when the setting allows it."""
-    if author.role == Role.ADMIN or (author.role == Role.MANAGER and managers_allowed):
-        return
-    raise UserError(t("error.forbidden"))
+    return role == Role.ADMIN or (role == Role.MANAGER and managers_allowed)
+
+
+def check_author(author: Person, *, managers_allowed: bool) -> None:
+    """Refuse an author who may not announce (see `may_author`)."""
+    if not may_author(author.role, managers_allowed=managers_allowed):
+        raise UserError(t("error.forbidden"))
 
 
 async def create(

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import holidays
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -218,6 +218,25 @@ async def has_run(session: AsyncSession, *, schedule_id: int, occurrence: dateti
         ScheduleRun.schedule_id == schedule_id, ScheduleRun.occurrence == occurrence
     )
     return (await session.execute(query)).first() is not None
+
+
+async def last_runs(session: AsyncSession) -> dict[int, ScheduleRun]:
+    """Each schedule's latest run, by schedule id."""
+    latest = (
+        select(ScheduleRun.schedule_id, func.max(ScheduleRun.fired_at).label("at"))
+        .group_by(ScheduleRun.schedule_id)
+        .subquery()
+    )
+    query = (
+        select(ScheduleRun)
+        .join(
+            latest,
+            (ScheduleRun.schedule_id == latest.c.schedule_id)
+            & (ScheduleRun.fired_at == latest.c.at),
+        )
+        .order_by(ScheduleRun.id)
+    )
+    return {run.schedule_id: run for run in (await session.execute(query)).scalars()}
 
 
 async def claim_run(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import configure_logging
 from bot.core import outbox
 from bot.core.messages import Reply
-from bot.core.router import command_menu
+from bot.core.router import BotConfig, command_menu
 from bot.db.models import AccountStatus, ChannelAccount, Outbox, OutboxStatus, Role
 from bot.runtime import Runtime
 from bot.settings import load_settings
@@ -92,7 +92,9 @@ async def test_deep_link_onboarding_sets_the_role_menu(bot):
     welcome = next(t for t in bot.api.texts(111) if "Xin chào" in t)
     assert "Nhân Viên Một" in welcome
     chat_menu = [c["command"] for c in bot.api.my_commands({"type": "chat", "chat_id": 111})]
-    employee_menu = [name for name, _ in command_menu(ROUTES, Role.EMPLOYEE, "telegram")]
+    employee_menu = [
+        name for name, _ in command_menu(ROUTES, Role.EMPLOYEE, "telegram", BotConfig())
+    ]
     assert "quiz" in employee_menu and "nhansu" not in employee_menu and "as" not in employee_menu
     assert chat_menu == employee_menu
     assert [c["command"] for c in bot.api.my_commands()] == employee_menu
