@@ -37,7 +37,7 @@ async def test_answer_is_scored_with_explanation_and_legal_basis(sessionmaker, c
     assert text.startswith(t("quiz.right"))
     assert item.explanation in text
     assert f"Căn cứ: {item.citation}" in text
-    assert "Điểm của bạn: 1/1 câu đúng" in text
+    assert "Điểm của anh/chị: 1/1 câu đúng" in text
 
 
 async def test_an_answer_is_recorded_once(sessionmaker, clock, tmp_path):
