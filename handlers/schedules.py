@@ -6,9 +6,19 @@ from bot.core.errors import UserError
 from bot.core.ids import parse_int
 from bot.core.messages import Reply
 from bot.core.router import Context
-from bot.core.texts import t
+from bot.core.texts import CATALOG, t
 from bot.db.models import Schedule, ScheduleRun
 from bot.services import schedules
+
+_VIETNAM_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Saigon")
+
+
+def display_name(schedule: Schedule) -> str:
+    """A default schedule's Vietnamese name; an admin's own keeps its name and kind."""
+    key = f"schedule.name.{schedule.name}"
+    if key in CATALOG:
+        return t(key)
+    return t("schedule.custom_name", name=schedule.name, kind=t(f"schedule.kind.{schedule.kind}"))
 
 
 def describe(schedule: Schedule) -> str:
@@ -18,11 +28,10 @@ def describe(schedule: Schedule) -> str:
     return t(
         "schedule.line",
         id=schedule.id,
-        name=schedule.name,
-        kind=t(f"schedule.kind.{schedule.kind}"),
+        name=display_name(schedule),
         days=schedules.days_label(schedule.days),
         time=schedule.time,
-        tz=schedule.timezone,
+        tz=t("schedule.tz_vietnam") if schedule.timezone in _VIETNAM_ZONES else schedule.timezone,
         state=t("schedule.on" if schedule.enabled else "schedule.off"),
         target=target + holidays,
     )

@@ -104,7 +104,7 @@ async def test_managers_only_when_allowed_and_only_their_units(org_on_telegram, 
     manager = closed["QL2"]
     manager.router = router
     preview = await manager.say("/thongbao Phòng 2 họp lúc 8:00")
-    assert "Người nhận: toàn bộ đơn vị của bạn. Tổng 2 người" in preview
+    assert "Người nhận: toàn bộ đơn vị của anh/chị. Tổng 2 người" in preview
     async with sessionmaker() as session:
         other = await org.find_unit(session, path="Sở A/Phòng 1")
     assert await press(manager, f"bc:1:u:{other.id}") == t("error.forbidden")

@@ -232,7 +232,7 @@ async def test_nudges_at_most_n_per_period_and_one_a_day(cycle):
     assert {n.person_id for n in nudges} == {cycle.chats["NV3"].person_id}
     assert [n.sent_on for n in nudges] == [date(2026, 11, 27), date(2026, 11, 28)]
     texts = [row.payload["text"] for row in await cycle.rows(Outbox)]
-    assert sum(text.startswith("Bạn chưa gửi báo cáo tuần 23/11/2026") for text in texts) == 2
+    assert sum(text.startswith("Anh/chị chưa gửi báo cáo tuần 23/11/2026") for text in texts) == 2
 
 
 async def test_manager_sees_own_units_and_privacy_threshold(cycle):

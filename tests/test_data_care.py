@@ -71,4 +71,4 @@ async def test_export_and_forget_one_person(sessionmaker, clock, tmp_path, datab
         check_ins = await session.scalar(select(func.count()).select_from(CheckIn))
     assert "NV1" not in people and len(people) == 5
     assert (accounts, check_ins) == (0, 0)
-    assert "Chào bạn!" in await chat.say("/me")  # the chat is a stranger again
+    assert "Kính chào anh/chị!" in await chat.say("/me")  # the chat is a stranger again

@@ -29,8 +29,8 @@ def test_piped_demo_prints_help_and_the_demo_person(tmp_path):
     result = demo(tmp_path, "/help\n/me\n")
 
     assert result.returncode == 0, result.stderr
-    assert "Bạn có thể dùng các lệnh sau" in result.stdout
-    assert "/me — xem thông tin của bạn" in result.stdout
+    assert "Anh/chị có thể dùng các lệnh sau" in result.stdout
+    assert "/me — xem thông tin của anh/chị" in result.stdout
     assert "Họ tên: Nguyễn Văn An" in result.stdout
     assert "Đơn vị: Sở KH&CN/Văn phòng" in result.stdout
     assert (tmp_path / "atgt-demo.db").exists()
@@ -40,7 +40,7 @@ def test_demo_switches_roles_and_remembers_between_runs(tmp_path):
     first = demo(tmp_path, "/nhansu\n/as QL003\n/nhansu\n")
     second = demo(tmp_path, "/me\n")
 
-    assert "Bạn không có quyền dùng chức năng này." in first.stdout
+    assert "Anh/chị không có quyền dùng chức năng này." in first.stdout
     assert "Sở KH&CN/Trung tâm Chuyển đổi số: 5 người" in first.stdout
     assert "Họ tên: Bùi Thị Lan" in second.stdout
 

@@ -19,8 +19,8 @@ from tests.harness import linked_chat, make_router, shipped_content
 
 # No change for compliance: last week's figure of Phòng 1 is hidden (see QL1_WEEK1).
 QL1_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026{partial}
-Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
-• Báo cáo tuần: 4/4 người (100%), tăng 25 điểm % so với tuần trước.
+Sở X/Phòng 1: 4 người tham gia đợt thi đua «Thi đua 2026».
+• Báo cáo tuần: 4/4 người (100%), tăng 25 điểm phần trăm so với tuần trước.
 • Chấp hành đầy đủ: 3/4 người đã báo cáo (75%).
 • Nộp sau hạn: 1.
 • Câu đố: 3/4 người tham gia (75%); trả lời đúng 3/4 câu (75%).
@@ -35,7 +35,7 @@ Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."
 # Week 1: Sở X had 5 reports, Phòng 2 only 2 (hidden); showing Phòng 1's 3 would reveal
 # Phòng 2's by subtraction, so Phòng 1 is hidden and the organisation's total stays.
 QL1_WEEK1 = """📊 Tổng hợp thi đua ATGT tuần 02/11/2026 – 08/11/2026
-Sở X/Phòng 1: 4 người tham gia «Thi đua 2026».
+Sở X/Phòng 1: 4 người tham gia đợt thi đua «Thi đua 2026».
 • Báo cáo tuần: 3/4 người (75%).
 • Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
 hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
@@ -48,7 +48,7 @@ Thi đua giữa các đơn vị trực thuộc (báo cáo · câu đố · đún
 Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."""
 
 QL2_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026
-Sở X/Phòng 2: 4 người tham gia «Thi đua 2026».
+Sở X/Phòng 2: 4 người tham gia đợt thi đua «Thi đua 2026».
 • Báo cáo tuần: 2/4 người (50%), không đổi so với tuần trước.
 • Chấp hành đầy đủ: được ẩn để bảo vệ thông tin cá nhân (dưới 3 người đã báo cáo, \
 hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác).
@@ -61,9 +61,9 @@ Tốc độ, khoảng cách (1/2 câu đúng).
 Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm."""
 
 ADMIN_WEEK2 = """📊 Tổng hợp thi đua ATGT tuần 09/11/2026 – 15/11/2026
-Sở X: 9 người tham gia «Thi đua 2026».
-• Báo cáo tuần: 7/9 người (78%), tăng 22 điểm % so với tuần trước.
-• Chấp hành đầy đủ: 5/7 người đã báo cáo (71%), giảm 9 điểm % so với tuần trước.
+Sở X: 9 người tham gia đợt thi đua «Thi đua 2026».
+• Báo cáo tuần: 7/9 người (78%), tăng 22 điểm phần trăm so với tuần trước.
+• Chấp hành đầy đủ: 5/7 người đã báo cáo (71%), giảm 9 điểm phần trăm so với tuần trước.
 • Nộp sau hạn: 1.
 • Câu đố: 6/9 người tham gia (67%); trả lời đúng 5/9 câu (56%).
 • Chủ đề cần củng cố: Nồng độ cồn (1/3 câu đúng); Mũ bảo hiểm (2/3 câu đúng); \

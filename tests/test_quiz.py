@@ -48,10 +48,10 @@ async def test_answer_is_scored_with_explanation_and_legal_basis(sessionmaker, c
     await chat.dialog(
         [
             ("/quiz", asks_quiz),
-            (RIGHT, contains(t("quiz.right"), "Điểm của bạn: 1/1 câu đúng")),
+            (RIGHT, contains(t("quiz.right"), "Điểm của anh/chị: 1/1 câu đúng")),
             (RIGHT, t("quiz.already_answered")),
             ("/quiz", asks_quiz),
-            (WRONG, contains("❌ Chưa đúng. Đáp án đúng:", "Điểm của bạn: 1/2 câu đúng")),
+            (WRONG, contains("❌ Chưa đúng. Đáp án đúng:", "Điểm của anh/chị: 1/2 câu đúng")),
             ("/diem", contains("Đã trả lời: 2 câu, đúng 1 câu (50%)")),
         ]
     )

@@ -210,9 +210,9 @@ async def test_apscheduler_jobs_follow_edits_from_chat(sessionmaker, clock, org_
         "broadcasts",
     }
     assert "day_of_week='mon-fri', hour='7', minute='30'" in str(jobs["schedule-1"].trigger)
-    assert refused == "Bạn không có quyền dùng chức năng này."
-    assert "1. nhac-nho (nhắc nhở): T2-T6 lúc 07:30" in listing
-    assert "2. cau-do (câu đố): T4 lúc 09:05" in edited
+    assert refused == "Anh/chị không có quyền dùng chức năng này."
+    assert "1. Nhắc nhở an toàn giao thông hằng ngày: T2-T6 lúc 07:30 (giờ Việt Nam)" in listing
+    assert "2. Câu đố luật giao thông: T4 lúc 09:05" in edited
     assert "đang tắt" in off
     assert "không hợp lệ" in bad
     assert changed
@@ -296,8 +296,8 @@ async def test_a_schedule_edited_in_chat_fires_on_the_days_typed(sessionmaker, c
         fired = [at.astimezone(TZ).weekday() for at in schedules.occurrences(reminder, *WEEK)]
         quiz_days = [at.astimezone(TZ).weekday() for at in schedules.occurrences(quiz, *WEEK)]
 
-    assert "1. nhac-nho (nhắc nhở): T2-T6 lúc 07:30" in edited
-    assert "2. cau-do (câu đố): T3,T5 lúc 10:00" in spaced
+    assert "1. Nhắc nhở an toàn giao thông hằng ngày: T2-T6 lúc 07:30" in edited
+    assert "2. Câu đố luật giao thông: T3,T5 lúc 10:00" in spaced
     assert fired == [0, 1, 2, 3, 4]
     assert quiz_days == [1, 3]
     assert "Ngày «mon2» không hợp lệ" in refused

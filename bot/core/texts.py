@@ -6,27 +6,32 @@ from bot.db.models import AccountStatus, Role
 
 CATALOG: dict[str, str] = {
     # Errors and fallbacks
-    "error.apology": "Xin lỗi, hệ thống vừa gặp sự cố. Bạn vui lòng thử lại sau ít phút.",
-    "error.forbidden": "Bạn không có quyền dùng chức năng này.",
-    "error.unknown_command": "Không có lệnh /{command}. Gõ /help để xem các lệnh bạn dùng được.",
+    "error.apology": "Xin lỗi, hệ thống vừa gặp sự cố. Anh/chị vui lòng thử lại sau ít phút.",
+    "error.forbidden": "Anh/chị không có quyền dùng chức năng này.",
+    "error.unknown_command": (
+        "Không có lệnh /{command}. Gõ /help để xem các lệnh anh/chị dùng được."
+    ),
     "error.unknown_button": "Nút này không còn hiệu lực. Gõ /help để xem các lệnh.",
-    "error.not_understood": ("Mình chưa hiểu ý bạn. Gõ /help để xem các lệnh bạn dùng được."),
+    "error.not_understood": (
+        "Hệ thống chưa hiểu câu hỏi của anh/chị. Gõ /help để xem các lệnh anh/chị dùng được."
+    ),
     "error.empty": "Tin nhắn trống. Gõ /help để xem các lệnh.",
     # Onboarding
     "onboarding.not_linked": (
-        "Chào bạn! Bot này chỉ dành cho cán bộ, nhân viên của đơn vị tham gia phong trào "
+        "Kính chào anh/chị! Bot này chỉ dành cho cán bộ, công chức, viên chức và người lao động "
+        "của đơn vị tham gia phong trào "
         "thi đua bảo đảm trật tự, an toàn giao thông.\n"
-        "Để tham gia, hãy gửi mã mời mà quản trị viên đã cấp cho bạn "
+        "Để tham gia, anh/chị vui lòng gửi mã mời mà quản trị viên đã cấp cho anh/chị "
         "(ví dụ: /start ABCD2345EFGH6), hoặc mở đường link mời."
     ),
     "onboarding.inactive": (
-        "Tài khoản của bạn đang tạm ngưng. Vui lòng liên hệ quản trị viên của đơn vị."
+        "Tài khoản của anh/chị đang tạm ngưng. Vui lòng liên hệ quản trị viên của đơn vị."
     ),
     "onboarding.welcome": (
-        "Xin chào {name}! Bạn đã liên kết thành công với đơn vị {unit}.\n"
-        "Gõ /help để xem các chức năng bạn dùng được."
+        "Xin chào {name}! Anh/chị đã liên kết thành công với đơn vị {unit}.\n"
+        "Gõ /help để xem các chức năng anh/chị dùng được."
     ),
-    "onboarding.welcome_back": "Chào {name}! Gõ /help để xem các chức năng bạn dùng được.",
+    "onboarding.welcome_back": "Chào {name}! Gõ /help để xem các chức năng anh/chị dùng được.",
     "onboarding.code_wrong": (
         "Mã mời không đúng. Vui lòng kiểm tra lại mã (không phân biệt chữ hoa, chữ thường) "
         "hoặc xin quản trị viên cấp mã mới."
@@ -42,10 +47,11 @@ CATALOG: dict[str, str] = {
         "Mã mời này không còn hiệu lực. Vui lòng xin mã mới từ quản trị viên."
     ),
     "onboarding.too_many": (
-        "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ hoặc liên hệ quản trị viên."
+        "Anh/chị đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau một giờ "
+        "hoặc liên hệ quản trị viên."
     ),
     "onboarding.already_linked": (
-        "Tài khoản này đã được liên kết với {name}. Gõ /me để xem thông tin của bạn."
+        "Tài khoản này đã được liên kết với {name}. Gõ /me để xem thông tin của anh/chị."
     ),
     # Web channel: the bot in a browser (issue 19)
     "web.app_name": "Trợ lý An toàn giao thông",
@@ -101,14 +107,14 @@ CATALOG: dict[str, str] = {
     ),
     "web.off": "Kênh web chưa được bật. Anh/chị vui lòng liên hệ quản trị viên.",
     # Help
-    "help.header": "Xin chào {name} ({role}). Bạn có thể dùng các lệnh sau:",
-    "help.footer": "Bạn cũng có thể gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu.",
+    "help.header": "Xin chào {name} ({role}). Anh/chị có thể dùng các lệnh sau:",
+    "help.footer": "Anh/chị cũng có thể gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu.",
     "help.start": "bắt đầu, hoặc liên kết tài khoản bằng mã mời",
     "help.web": "nhận đường link dùng trợ lý trên trình duyệt điện thoại",
-    "help.help": "xem các lệnh bạn dùng được",
-    "help.me": "xem thông tin của bạn: đơn vị, vai trò, các kênh đã liên kết",
+    "help.help": "xem các lệnh anh/chị dùng được",
+    "help.me": "xem thông tin của anh/chị: đơn vị, vai trò, các kênh đã liên kết",
     "help.as": "đóng vai một người khác theo mã nhân viên (chỉ có ở chế độ thử nghiệm)",
-    "help.nhansu": "danh sách nhân sự đơn vị bạn quản lý và ai đã tham gia bot",
+    "help.nhansu": "danh sách nhân sự đơn vị anh/chị quản lý và ai đã tham gia bot",
     "help.moi": "tạo mã mời cho một nhân viên, ví dụ: /moi NV001",
     # /nhansu and /moi
     "people.summary": "{unit}: {total} người, {joined} đã tham gia bot.",
@@ -124,7 +130,7 @@ CATALOG: dict[str, str] = {
         "{name} ({code}) đã được đánh dấu nghỉ, không tạo mã mời được; nếu người này vẫn "
         "công tác, quản trị viên cần nhập lại danh sách nhân sự có tên người này."
     ),
-    "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị bạn quản lý.",
+    "invite.person_unknown": "Không có nhân viên mã {code} trong đơn vị anh/chị quản lý.",
     "invite.not_allowed": "Anh/chị không có quyền tạo mã mời.",
     "invite.private_only": (
         "Vì lý do bảo mật, mã mời chỉ được tạo trong cuộc trò chuyện riêng với bot, "
@@ -155,19 +161,21 @@ CATALOG: dict[str, str] = {
     "invite.issuer_person": "{name} ({code})",
     "invite.issuer_server": "Quản trị viên hệ thống",
     "help.quiz": "làm một câu hỏi về luật giao thông",
-    "help.diem": "xem điểm câu đố và thứ hạng của bạn trong đơn vị",
-    "help.bangxephang": "bảng xếp hạng thi đua giữa các đơn vị và trong đơn vị bạn",
+    "help.diem": "xem điểm câu đố và thứ hạng của anh/chị trong đơn vị",
+    "help.bangxephang": "bảng xếp hạng thi đua giữa các đơn vị và trong đơn vị anh/chị",
     "help.lich": "xem và sửa lịch nhắc nhở, câu đố (ví dụ: /lich sua 1 T2-T6 07:30)",
     # Quizzes
-    "quiz.none": "Hiện chưa có câu hỏi nào đang có hiệu lực. Bạn quay lại sau nhé!",
+    "quiz.none": "Hiện chưa có câu hỏi nào đang có hiệu lực. Anh/chị vui lòng quay lại sau.",
     "quiz.scheduled_intro": "Đến giờ câu đố luật giao thông rồi! Chọn một đáp án:",
     "quiz.unknown": "Câu hỏi này không còn hiệu lực. Gõ /quiz để nhận câu hỏi mới.",
-    "quiz.already_answered": "Bạn đã trả lời câu này rồi; mỗi câu chỉ tính lần trả lời đầu tiên.",
+    "quiz.already_answered": (
+        "Anh/chị đã trả lời câu này rồi; mỗi câu chỉ tính lần trả lời đầu tiên."
+    ),
     "quiz.right": "✅ Chính xác!",
     "quiz.wrong": "❌ Chưa đúng. Đáp án đúng: {answer}.",
     "quiz.explain": "{explanation}\nCăn cứ: {basis}",
     "quiz.tally": (
-        "Điểm của bạn: {correct}/{answered} câu đúng. Chuỗi đúng liên tiếp: {streak} "
+        "Điểm của anh/chị: {correct}/{answered} câu đúng. Chuỗi đúng liên tiếp: {streak} "
         "(cao nhất: {best})."
     ),
     "quiz.more": "Gõ /quiz để làm câu tiếp theo.",
@@ -187,15 +195,24 @@ CATALOG: dict[str, str] = {
     # Reminders
     "reminder.text": "💡 Nhắc nhở an toàn giao thông\n{text}\nCăn cứ: {basis}",
     "reminder.ack_button": "Đã hiểu",
-    "reminder.ack_thanks": "Cảm ơn bạn! Đã ghi nhận.",
-    "reminder.ack_again": "Bạn đã xác nhận nhắc nhở này rồi.",
+    "reminder.ack_thanks": "Cảm ơn anh/chị! Đã ghi nhận.",
+    "reminder.ack_again": "Anh/chị đã xác nhận nhắc nhở này rồi.",
     # Schedules
     "schedule.kind.reminder": "nhắc nhở",
     "schedule.kind.quiz": "câu đố",
     "schedule.kind.checkin": "báo cáo tuần",
     "schedule.kind.nudge": "nhắc người chưa báo cáo",
     "schedule.kind.content_expiry": "báo nội dung luật sắp hết hiệu lực",
-    "schedule.line": "{id}. {name} ({kind}): {days} lúc {time} ({tz}), {state}{target}",
+    "schedule.line": "{id}. {name}: {days} lúc {time} ({tz}), {state}{target}",
+    "schedule.custom_name": "{name} ({kind})",
+    # The default schedules (bot/services/schedules.DEFAULTS), by their stored name.
+    "schedule.name.nhac-nho": "Nhắc nhở an toàn giao thông hằng ngày",
+    "schedule.name.cau-do": "Câu đố luật giao thông",
+    "schedule.name.bao-cao-tuan": "Mời báo cáo tuần",
+    "schedule.name.nhac-bao-cao": "Nhắc người chưa báo cáo tuần",
+    "schedule.name.tong-hop-tuan": "Tổng hợp tuần cho lãnh đạo",
+    "schedule.name.ra-soat-noi-dung": "Báo nội dung luật sắp hết hiệu lực",
+    "schedule.tz_vietnam": "giờ Việt Nam",
     "schedule.on": "đang bật",
     "schedule.off": "đang tắt",
     "schedule.for_unit": ", cho {unit}",
@@ -215,25 +232,25 @@ CATALOG: dict[str, str] = {
     "schedule.holiday": "ngày lễ: {name}",
     "help.dangky": "đăng ký thi đua (ký cam kết) cho đợt thi đua của đơn vị",
     "help.baocaotuan": "báo cáo chấp hành luật giao thông trong tuần",
-    "help.vipham": "tự khai báo một vi phạm (chỉ bạn và lãnh đạo đơn vị thấy)",
+    "help.vipham": "tự khai báo một vi phạm (chỉ anh/chị và lãnh đạo đơn vị thấy)",
     "help.ghichu": "thêm ghi chú cho báo cáo tuần, ví dụ: /ghichu đi công tác cả tuần",
-    "help.lichsu": "xem lịch sử đăng ký, báo cáo và điểm câu đố của bạn",
-    "help.donvi": "tình hình báo cáo tuần này của đơn vị bạn quản lý",
+    "help.lichsu": "xem lịch sử đăng ký, báo cáo và điểm câu đố của anh/chị",
+    "help.donvi": "tình hình báo cáo tuần này của đơn vị anh/chị quản lý",
     # Campaigns and check-ins
-    "campaign.none": "Đơn vị của bạn hiện không có đợt thi đua nào đang diễn ra.",
+    "campaign.none": "Đơn vị của anh/chị hiện không có đợt thi đua nào đang diễn ra.",
     "campaign.invite": (
-        "Đơn vị bạn đang triển khai đợt thi đua «{name}» ({start} – {end}). "
+        "Đơn vị anh/chị đang triển khai đợt thi đua «{name}» ({start} – {end}). "
         "Bấm nút để đăng ký thi đua và ký cam kết chấp hành pháp luật về giao thông."
     ),
     "campaign.register_button": "Đăng ký thi đua",
     "campaign.registered": (
-        "Cảm ơn bạn đã đăng ký thi đua «{name}»! Mỗi tuần bạn sẽ nhận một báo cáo ngắn; "
-        "gõ /baocaotuan để báo cáo bất cứ lúc nào."
+        "Cảm ơn anh/chị đã đăng ký đợt thi đua «{name}». Mỗi tuần anh/chị sẽ nhận "
+        "một báo cáo ngắn; gõ /baocaotuan để báo cáo bất cứ lúc nào."
     ),
-    "campaign.already_registered": "Bạn đã đăng ký thi đua «{name}» rồi.",
+    "campaign.already_registered": "Anh/chị đã đăng ký đợt thi đua «{name}» rồi.",
     "checkin.prompt": (
         "Báo cáo tuần {start} – {end} (hạn {due}).\n"
-        "Nếu tuần này bạn chấp hành đầy đủ, chỉ cần bấm nút đầu tiên."
+        "Nếu tuần này anh/chị chấp hành đầy đủ, chỉ cần bấm nút đầu tiên."
     ),
     "checkin.all_button": "Tôi chấp hành đầy đủ",
     "checkin.detail_button": "Trả lời từng câu",
@@ -241,7 +258,7 @@ CATALOG: dict[str, str] = {
     "checkin.no": "Không",
     "checkin.question": "Câu {number}/{total}: {text}",
     "checkin.saved": "Đã ghi nhận báo cáo tuần {start} – {end}: {verdict}.{late}",
-    "checkin.saved_hint": "Bạn có thể sửa đến hết Chủ nhật; gõ /ghichu để thêm ghi chú.",
+    "checkin.saved_hint": "Anh/chị có thể sửa đến hết Chủ nhật; gõ /ghichu để thêm ghi chú.",
     "checkin.current": "Báo cáo tuần {start} – {end} anh/chị đã gửi: {verdict}.",
     "checkin.current_answer": "• {text}: {answer}",
     "checkin.current_note": "Ghi chú: {note}",
@@ -261,20 +278,24 @@ CATALOG: dict[str, str] = {
     "checkin.verdict_not_ok": "có nội dung chưa chấp hành",
     "checkin.late": " (nộp sau hạn)",
     "checkin.suggest_report": (
-        "Nếu bạn đã vi phạm, bạn có thể tự khai báo bằng /vipham — chỉ bạn và lãnh đạo đơn vị thấy."
+        "Nếu đã vi phạm, anh/chị có thể tự khai báo bằng /vipham — chỉ anh/chị và "
+        "lãnh đạo đơn vị thấy."
     ),
     "checkin.closed": "Kỳ báo cáo này đã đóng. Gõ /baocaotuan để báo cáo tuần hiện tại.",
     "checkin.note_saved": "Đã lưu ghi chú cho báo cáo tuần {start} – {end}.",
     "checkin.note_usage": "Cách dùng: /ghichu NỘI DUNG, ví dụ: /ghichu đi công tác cả tuần.",
     "checkin.nudge": (
-        "Bạn chưa gửi báo cáo tuần {start} – {end} (hạn {due}). Chỉ mất vài giây: bấm nút bên dưới."
+        "Anh/chị chưa gửi báo cáo tuần {start} – {end} (hạn {due}). "
+        "Chỉ mất vài giây: bấm nút bên dưới."
     ),
     "violation.choose": (
-        "Chọn loại vi phạm để tự khai báo (ngày hôm nay). Thông tin này chỉ bạn và lãnh đạo "
+        "Chọn loại vi phạm để tự khai báo (ngày hôm nay). Thông tin này chỉ anh/chị và lãnh đạo "
         "đơn vị thấy. Ghi ngày khác: /vipham SỐ dd/mm/yyyy ghi chú (SỐ là thứ tự của loại vi "
         "phạm trong danh sách dưới đây, từ 1)."
     ),
-    "violation.saved": "Đã ghi nhận tự khai báo: {kind}, ngày {date}. Cảm ơn bạn đã trung thực!",
+    "violation.saved": (
+        "Đã ghi nhận tự khai báo: {kind}, ngày {date}. Cảm ơn anh/chị đã khai báo trung thực."
+    ),
     "violation.unknown_kind": "Loại vi phạm không hợp lệ. Gõ /vipham để xem danh sách.",
     "violation.bad_date": "Ngày {date!r} không hợp lệ (ví dụ đúng: 21/11/2026).",
     "violation.future": "Ngày vi phạm không thể ở tương lai.",
@@ -294,7 +315,7 @@ CATALOG: dict[str, str] = {
     "history.violation": "• Tự khai báo: {kind}, ngày {date}",
     "history.quiz": "• Câu đố: {correct}/{answered} câu đúng.",
     "history.state_incomplete": "chưa trả lời hết",
-    "unit.header": "Thi đua «{name}» — tuần {start} – {end} (hạn {due}):",
+    "unit.header": "Đợt thi đua «{name}» — tuần {start} – {end} (hạn {due}):",
     "unit.summary": "{path}: {people} người tham gia.",
     "unit.registered": "• Đã đăng ký: {registered}/{people}.",
     "unit.unregistered": "• Chưa đăng ký: {names}",
@@ -317,8 +338,8 @@ CATALOG: dict[str, str] = {
     # Broadcasts
     "broadcast.message": "📢 Thông báo\n{text}",
     "broadcast.read_button": "Đã đọc",
-    "broadcast.read_thanks": "Cảm ơn bạn đã đọc thông báo.",
-    "broadcast.read_again": "Bạn đã xác nhận đọc thông báo này rồi.",
+    "broadcast.read_thanks": "Cảm ơn anh/chị đã đọc thông báo.",
+    "broadcast.read_again": "Anh/chị đã xác nhận đọc thông báo này rồi.",
     "broadcast.empty": "Thông báo chưa có nội dung. Cách dùng: /thongbao NỘI DUNG.",
     "broadcast.not_draft": "Thông báo này đã được gửi hoặc đã hủy.",
     "broadcast.past": "Thời điểm hẹn gửi phải ở tương lai.",
@@ -334,7 +355,7 @@ CATALOG: dict[str, str] = {
         "Người nhận: {targets}. Tổng {total} người, {reachable} người nhận được qua bot."
     ),
     "broadcast.target_all": "tất cả",
-    "broadcast.target_own": "toàn bộ đơn vị của bạn",
+    "broadcast.target_own": "toàn bộ đơn vị của anh/chị",
     "broadcast.choose_units": "Chọn đơn vị nhận (bấm lần nữa để bỏ chọn), rồi bấm Xong:",
     "broadcast.choose_roles": "Chọn vai trò nhận (bấm lần nữa để bỏ chọn), rồi bấm Xong:",
     "broadcast.button_units": "Chọn đơn vị",
@@ -389,11 +410,11 @@ CATALOG: dict[str, str] = {
     # Console / demo
     "demo.banner": (
         "Bot ATGT — chế độ thử nghiệm trên máy tính (dữ liệu mẫu, SQLite).\n"
-        "Bạn đang là {name} ({code}, {role}, {unit}).\n"
+        "Anh/chị đang là {name} ({code}, {role}, {unit}).\n"
         "Gõ /as MÃ để đổi người, ví dụ: {examples}. Gõ /help để xem các lệnh; "
         "Ctrl+D để thoát."
     ),
-    "demo.as_done": "Bạn đang là {name} ({code}, {role}, {unit}).",
+    "demo.as_done": "Anh/chị đang là {name} ({code}, {role}, {unit}).",
     "demo.as_unknown": "Không có nhân viên mã {code}.",
     "demo.as_usage": "Cách dùng: /as MÃ_NHÂN_VIÊN, ví dụ /as {example}.",
     "console.buttons_hint": "(gõ số để chọn)",
@@ -698,35 +719,37 @@ CATALOG: dict[str, str] = {
         "238/2026/NĐ-CP) và hỏi bộ phận pháp chế."
     ),
     "qa.not_found": (
-        "Các văn bản của đơn vị bạn không có thông tin để trả lời câu hỏi này. "
-        "Bạn thử hỏi cách khác, hoặc liên hệ Văn phòng/đầu mối phong trào của đơn vị."
+        "Các văn bản của đơn vị anh/chị không có thông tin để trả lời câu hỏi này. "
+        "Anh/chị thử hỏi cách khác, hoặc liên hệ Văn phòng/đầu mối phong trào của đơn vị."
     ),
     "qa.no_plan": (
-        "Đơn vị của bạn chưa có kế hoạch nào trên hệ thống, và các quy định giao thông "
-        "mình có cũng không nói về điều này."
+        "Đơn vị của anh/chị chưa có kế hoạch nào trên hệ thống, và các quy định giao thông "
+        "trên hệ thống cũng không nói về điều này."
     ),
-    "qa.unsure": "Mình chưa chắc đã hiểu đúng câu hỏi. Có phải bạn muốn hỏi…",
+    "qa.unsure": "Hệ thống chưa chắc đã hiểu đúng câu hỏi. Có phải anh/chị muốn hỏi…",
     "qa.unsure_best": (
         "Chưa chắc đã hiểu đúng câu hỏi. Có phải ý anh/chị là:\n{answer}\n"
         "(Nguồn: {document}, {section}.) Nếu chưa đúng, anh/chị chọn một gợi ý bên dưới "
         "hoặc hỏi cụ thể hơn."
     ),
     "qa.not_understood": (
-        "Mình chưa hiểu câu hỏi. Bạn hãy gõ câu hỏi bằng chữ, ví dụ: "
+        "Hệ thống chưa hiểu câu hỏi. Anh/chị vui lòng gõ câu hỏi bằng chữ, ví dụ: "
         "“Kế hoạch thực hiện đến khi nào?” hoặc “Ai chịu trách nhiệm báo cáo?”"
     ),
-    "qa.empty": "Tin nhắn trống. Bạn hãy gõ câu hỏi, ví dụ: “Kế hoạch thực hiện đến khi nào?”",
-    "qa.too_long": "(Câu hỏi dài quá nên mình chỉ đọc {count} ký tự đầu.)",
+    "qa.empty": (
+        "Tin nhắn trống. Anh/chị vui lòng gõ câu hỏi, ví dụ: “Kế hoạch thực hiện đến khi nào?”"
+    ),
+    "qa.too_long": "(Câu hỏi dài quá nên hệ thống chỉ đọc {count} ký tự đầu.)",
     "qa.greeting": (
-        "Chào {name}! Bạn cứ gõ câu hỏi về kế hoạch thi đua hoặc luật giao thông, "
+        "Chào {name}! Anh/chị có thể gõ câu hỏi về kế hoạch thi đua hoặc luật giao thông, "
         "có dấu hay không dấu đều được. Gõ /help để xem các lệnh."
     ),
-    "qa.thanks": "Không có gì! Cần gì bạn cứ hỏi nhé.",
+    "qa.thanks": "Không có gì. Anh/chị cần thông tin gì cứ hỏi.",
     "qa.demo_hint": (
-        "Bạn cũng có thể hỏi về kế hoạch thi đua của đơn vị, ví dụ: "
+        "Anh/chị cũng có thể hỏi về kế hoạch thi đua của đơn vị, ví dụ: "
         "“ke hoach den khi nao”, “chủ đề năm là gì?”, “ai ký kế hoạch?”."
     ),
-    "qa.expired": "Gợi ý này không còn áp dụng. Bạn hãy gõ lại câu hỏi.",
+    "qa.expired": "Gợi ý này không còn áp dụng. Anh/chị vui lòng gõ lại câu hỏi.",
     "qa.section": "Mục {id}",
     "qa.section_item": "Mục {id}, ý {n}",
     "qa.section_preamble": "Phần mở đầu",
@@ -797,7 +820,7 @@ CATALOG: dict[str, str] = {
     "zalo.pick_hint": "Trả lời bằng số thứ tự của lựa chọn (ví dụ: 1).",
     "zalo.tap_hint": "Bấm nút bên dưới, hoặc trả lời bằng số thứ tự (ví dụ: 1).",
     "zalo.file_unsupported": (
-        "(Tệp {filename} không gửi được qua Zalo. Bạn hãy xem trên Telegram "
+        "(Tệp {filename} không gửi được qua Zalo. Anh/chị vui lòng xem trên Telegram "
         "hoặc liên hệ quản trị viên.)"
     ),
     "zalo.alert_zalo_bot_quota": (
@@ -845,7 +868,7 @@ CATALOG: dict[str, str] = {
     "schedule.kind.digest": "tổng hợp tuần cho lãnh đạo",
     "digest.header": "📊 Tổng hợp thi đua ATGT tuần {start} – {end}{partial}",
     "digest.partial": " (số liệu đến {today})",
-    "digest.scope": "{unit}: {people} người tham gia «{campaign}».",
+    "digest.scope": "{unit}: {people} người tham gia đợt thi đua «{campaign}».",
     "digest.whole_org": "Toàn cơ quan",
     "digest.reported": "• Báo cáo tuần: {reported}/{people} người ({rate}){change}.",
     "digest.compliant": (
@@ -856,8 +879,8 @@ CATALOG: dict[str, str] = {
         "hoặc có thể suy ra nhóm như vậy từ số liệu của đơn vị khác)."
     ),
     "digest.late": "• Nộp sau hạn: {late}.",
-    "digest.change_up": ", tăng {delta} điểm % so với tuần trước",
-    "digest.change_down": ", giảm {delta} điểm % so với tuần trước",
+    "digest.change_up": ", tăng {delta} điểm phần trăm so với tuần trước",
+    "digest.change_down": ", giảm {delta} điểm phần trăm so với tuần trước",
     "digest.change_none": ", không đổi so với tuần trước",
     "digest.quiz": (
         "• Câu đố: {people}/{total} người tham gia ({rate}); "
@@ -879,7 +902,7 @@ CATALOG: dict[str, str] = {
     "digest.attachments": "Biểu đồ xu hướng và số liệu từng người ở tệp đính kèm.",
     "digest.chart_caption": "Xu hướng theo tuần: {unit}",
     "digest.xlsx_caption": "Số liệu từng người, tuần {start} – {end}",
-    "digest.none": "Đơn vị bạn quản lý chưa có ai tham gia đợt thi đua đang diễn ra.",
+    "digest.none": "Đơn vị anh/chị quản lý chưa có ai tham gia đợt thi đua đang diễn ra.",
     "chart.title": "{unit} — tỉ lệ theo tuần",
     "chart.reported": "Đã báo cáo",
     "chart.compliant": "Chấp hành đầy đủ (trong số đã báo cáo)",

@@ -17,9 +17,10 @@ from bot.db.models import Campaign, CampaignUnit, Person, Unit
 from bot.services.org import ancestor_paths, subtree_filter
 
 DEFAULT_FORM: list[dict[str, Any]] = [
-    {"key": "no_violation", "text": "Tuần này tôi không vi phạm luật giao thông."},
+    # Statements answered "Có" when kept: no double negatives ("Không" to "không vi phạm").
+    {"key": "no_violation", "text": "Tuần này tôi chấp hành đúng luật giao thông."},
     {"key": "protective", "text": "Tôi luôn đội mũ bảo hiểm / thắt dây an toàn."},
-    {"key": "no_alcohol", "text": "Tôi không lái xe sau khi uống rượu, bia."},
+    {"key": "no_alcohol", "text": "Tôi chấp hành quy định về nồng độ cồn khi lái xe."},
 ]
 
 

@@ -237,8 +237,8 @@ async def test_quiz_poll_answered_and_reminder_button_pressed(bot):
     await until(lambda: sum("xác nhận" in t or "Đã ghi nhận" in t for t in bot.api.texts(111)) >= 2)
 
     texts = bot.api.texts(111)
-    assert sum("Cảm ơn bạn! Đã ghi nhận." in t for t in texts) == 1
-    assert sum("Bạn đã xác nhận nhắc nhở này rồi." in t for t in texts) == 1
+    assert sum("Cảm ơn anh/chị! Đã ghi nhận." in t for t in texts) == 1
+    assert sum("Anh/chị đã xác nhận nhắc nhở này rồi." in t for t in texts) == 1
     answered = [s for s in bot.api.sent if s.method == "answerCallbackQuery"]
     assert len(answered) == 2  # both presses stop the button's spinner
 

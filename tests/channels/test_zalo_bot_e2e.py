@@ -95,8 +95,8 @@ async def test_onboard_answer_a_quiz_by_number_and_acknowledge_a_reminder(bot, a
     await until(lambda: any("Nhắc nhở an toàn giao thông" in t for t in api.texts("u1")))
     await settled(bot, "zalo_bot")
     assert "1. Đã hiểu" in api.texts("u1")[-1]
-    assert await say(bot, api, "u1", "1") == "Cảm ơn bạn! Đã ghi nhận."
-    assert await say(bot, api, "u1", "1") == "Bạn đã xác nhận nhắc nhở này rồi."
+    assert await say(bot, api, "u1", "1") == "Cảm ơn anh/chị! Đã ghi nhận."
+    assert await say(bot, api, "u1", "1") == "Anh/chị đã xác nhận nhắc nhở này rồi."
     await settled(bot, "zalo_bot")
     assert {row.status for row in await rows(bot)} == {OutboxStatus.SENT}
     assert all(len(text) <= 2000 for text in api.texts("u1"))
@@ -235,7 +235,7 @@ async def test_a_broadcast_is_composed_sent_and_read_with_numbers(bot, api):
     await settled(bot, "zalo_bot")
     notice = next(text for text in api.texts("u1") if "📢 Thông báo" in text)
     assert "Họp giao ban lúc 8 giờ" in notice and "1. Đã đọc" in notice
-    assert await say(bot, api, "u1", "1") == "Cảm ơn bạn đã đọc thông báo."
+    assert await say(bot, api, "u1", "1") == "Cảm ơn anh/chị đã đọc thông báo."
 
 
 async def test_a_refused_token_stops_the_start_with_a_clear_message(database_url, api):

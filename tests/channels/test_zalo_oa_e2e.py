@@ -116,8 +116,8 @@ async def test_onboard_tap_a_quiz_button_and_acknowledge_a_reminder(oa):
     await until(lambda: "Nhắc nhở an toàn giao thông" in oa.api.texts(USER)[-1])
     (ack,) = oa.api.buttons(USER)
     assert ack["title"] == "1. Đã hiểu"
-    assert await oa.say(ack["payload"]) == "Cảm ơn bạn! Đã ghi nhận."
-    assert await oa.say("1") == "Bạn đã xác nhận nhắc nhở này rồi."  # typing works too
+    assert await oa.say(ack["payload"]) == "Cảm ơn anh/chị! Đã ghi nhận."
+    assert await oa.say("1") == "Anh/chị đã xác nhận nhắc nhở này rồi."  # typing works too
     await settled(oa.runtime, "zalo_oa")
     assert {row.status for row in await rows(oa.runtime)} == {OutboxStatus.SENT}
 
@@ -320,4 +320,4 @@ async def test_check_in_by_button_and_receive_an_announcement(oa):
     await until(lambda: any("📢 Thông báo" in text for text in oa.api.texts(USER)))
     await settled(oa.runtime, "zalo_oa")
     (read,) = oa.api.buttons(USER)
-    assert await oa.say(read["payload"]) == "Cảm ơn bạn đã đọc thông báo."
+    assert await oa.say(read["payload"]) == "Cảm ơn anh/chị đã đọc thông báo."

@@ -28,7 +28,7 @@ from .refs import cited_clauses
 from .results import Answer, Citation, Option, citation_for
 from .select import named_numbers, select_documents
 from .suggest import suggestions
-from .text import clean_spaces, fold, sentences
+from .text import as_sentence, clean_spaces, fold, sentences
 from .tokens import terms
 
 HIGH, LOW = 0.7, 0.4
@@ -381,7 +381,7 @@ def _found(ranked: list[_Candidate], query: Query, p: float) -> Answer:
         texts += [c.text for c in same[:2] if c.text not in texts]
     return Answer(
         True,
-        "\n".join(texts),
+        "\n".join(as_sentence(text) for text in texts),
         _citation(best),
         p,
         sources=tuple(c.entry.text for c in ranked[:3]),

@@ -18,6 +18,7 @@ from .citations import clip
 from .entries import Entry, PlanBundle
 from .index import QaIndex
 from .results import Answer, Suggestion, citation_for
+from .text import as_sentence
 
 MAX_SUGGESTIONS = 3
 MAX_DATA_BYTES = 64
@@ -78,6 +79,6 @@ def choose(index: QaIndex, data: str, plan_ids: list[int] | None, today: date) -
 
 def _direct(entries: list[Entry], plan: PlanBundle | None) -> Answer:
     """A found answer quoting the given entries (at most three)."""
-    text = "\n".join(clip(e.text, 500) for e in entries[:3])
+    text = "\n".join(as_sentence(clip(e.text, 500)) for e in entries[:3])
     cite = citation_for(entries[0], plan)
     return Answer(True, text, cite, 1.0, sources=tuple(e.text for e in entries))

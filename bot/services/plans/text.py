@@ -102,6 +102,19 @@ def ends_strictly(text: str) -> bool:
     return bool(_STRICT_END.search(strip_emphasis(text).rstrip()))
 
 
+def as_sentence(line: str) -> str:
+    """A quoted line as an answer reads: capital first letter, closed by a full stop."""
+    line = line.strip()
+    if not line:
+        return line
+    # A quote cut mid-sentence ("…piece") keeps its small letter: it is not a start.
+    if line[0].islower():
+        line = line[0].upper() + line[1:]
+    if ends_strictly(line) or line.endswith((":", "”", '"', ")")):
+        return line
+    return line.rstrip(",;") + "."
+
+
 def first_letter(text: str) -> str:
     """The first alphabetic character of the text, or an empty string."""
     return next((c for c in text if c.isalpha()), "")
