@@ -270,6 +270,7 @@ class Runtime:
             sessionmaker=self.app.sessionmaker,
             handle=self.app.router.handle,
             routes=ROUTES,
+            bot_config=self.app.router.config,
             clock=self.app.router.now,
             health=self.healthy,
             wake=self._wake,

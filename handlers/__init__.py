@@ -28,7 +28,7 @@ ROUTES: list[Route] = [
     Route(Kind.BUTTON, "qa", questions.choose),
     Route(Kind.COMMAND, "help", general.help_, help_key="help.help"),
     Route(Kind.COMMAND, "me", general.me, help_key="help.me"),
-    Route(Kind.COMMAND, "web", web.link, help_key="help.web"),
+    Route(Kind.COMMAND, "web", web.link, help_key="help.web", when=web.available),
     Route(Kind.COMMAND, "quiz", quiz.ask, help_key="help.quiz"),
     Route(Kind.POLL_ANSWER, "", quiz.answer),
     Route(Kind.COMMAND, "diem", quiz.my_score, help_key="help.diem"),

@@ -5,12 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.messages import Reply
-from bot.core.router import Context
+from bot.core.router import BotConfig, Context
 from bot.core.texts import t
+from bot.db.models import Role
 from bot.services import invites
 
 # Short: the link travels through a chat and only has to be opened right away.
 LINK_TTL = timedelta(minutes=15)
+
+
+def available(role: Role, config: BotConfig) -> bool:
+    """`/web` exists only while the web channel is on (ATGT_WEB_URL)."""
+    return config.web_url is not None
 
 
 async def link(ctx: Context) -> list[Reply]:

@@ -20,7 +20,13 @@ TARGETED = {"moi"}  # commands whose argument is a person the sender must be all
 ADMIN_UNLESS_SETTING = {"thongbao", "thongbao_ketqua", "thongbao_huy", "bc"}
 
 
-def allowed(route, role: Role) -> bool:
+# Commands that exist only while a channel is on: /web needs ATGT_WEB_URL (off here).
+OFF_UNLESS_SETTING = {"web"}
+
+
+def allowed(route, role: Role, *, web: bool = False) -> bool:
+    if route.name in OFF_UNLESS_SETTING and not web:
+        return False
     needed = Role.ADMIN if route.name in ADMIN_UNLESS_SETTING else route.min_role
     return role.rank >= needed.rank
 

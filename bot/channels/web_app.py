@@ -36,8 +36,8 @@ from bot.channels.web_push import WebPush, b64url_decode
 from bot.channels.webhook import Health, always_ok
 from bot.core import outbox
 from bot.core.messages import Incoming, Reply, attachment_from_dict
+from bot.core.router import BotConfig, command_menu
 from bot.core.router import Route as BotRoute
-from bot.core.router import command_menu
 from bot.core.texts import ROLE_LABELS, t
 from bot.db.models import ChannelAccount, Outbox, OutboxStatus, WebSession
 from bot.services import web_push_store, web_sessions
@@ -124,12 +124,14 @@ class WebChannel:
         sessionmaker: async_sessionmaker[AsyncSession],
         handle: Handle,
         routes: list[BotRoute] | tuple[BotRoute, ...],
+        bot_config: BotConfig,
         clock: Clock,
         health: Health | None = None,
         wake: Callable[[str], None] | None = None,
         push: WebPush | None = None,
     ) -> None:
         self.config = config
+        self.bot_config = bot_config  # which commands the menu offers (settings)
         self._push = push
         self._wake = wake or (lambda channel: None)
         self._sessionmaker = sessionmaker
@@ -274,7 +276,7 @@ class WebChannel:
     async def _welcome(self, session: AsyncSession, account: ChannelAccount) -> None:
         """The thread opens with the same greeting a chat gets on joining."""
         person = account.person
-        menu = command_menu(self._routes, person.role, web.CHANNEL)
+        menu = command_menu(self._routes, person.role, web.CHANNEL, self.bot_config)
         greeting = Reply(
             t("onboarding.welcome", name=person.full_name, unit=person.unit.path), menu=menu
         )
@@ -349,7 +351,7 @@ class WebChannel:
         if isinstance(found, Response):
             return found
         person = found.account.person
-        menu = command_menu(self._routes, person.role, web.CHANNEL)
+        menu = command_menu(self._routes, person.role, web.CHANNEL, self.bot_config)
         offered = {name for name, _ in menu}
         token = request.cookies.get(SESSION_COOKIE, "")
         return _json(

@@ -114,6 +114,7 @@ async def site(sessionmaker, clock, tmp_path):
         sessionmaker=sessionmaker,
         handle=router.handle,
         routes=ROUTES,
+        bot_config=router.config,
         clock=clock,
     )
     pacer = Pacer(rate=1000, chat_interval=0, group_interval=0)
@@ -378,11 +379,12 @@ async def test_web_command_gives_a_one_time_link(site, sessionmaker, clock):
     assert (await site.browser().join(late)).status_code == 400
 
 
-async def test_web_command_says_when_the_channel_is_off(sessionmaker, clock, tmp_path):
+async def test_web_command_exists_only_while_the_channel_is_on(sessionmaker, clock, tmp_path):
     await load_roster(sessionmaker, clock, tmp_path)
     router = Router(sessionmaker, ROUTES, BotConfig(), clock, content=shipped_content())
     chat = await linked_chat(router, sessionmaker, clock, "NV1")
-    assert await chat.say("/web") == t("web.off")
+    assert "/web" not in await chat.say("/help")
+    assert await chat.say("/web") == t("error.forbidden")
     assert isinstance(chat, Chat)
 
 
@@ -493,7 +495,7 @@ async def test_the_role_matrix_holds_on_the_web(site):
             # An invite names someone not linked yet (re-linking NV1 would tell NV1 about it).
             target = UNLINKED_OWN if route.name == "moi" else OWN
             answer = await browsers[code].say(f"/{route.name} {target}")
-            assert (answer != refused) == allowed(route, role), (route.name, code, answer)
+            assert (answer != refused) == allowed(route, role, web=True), (route.name, code, answer)
 
 
 async def test_forgetting_a_person_signs_their_browsers_out(site):

@@ -140,6 +140,7 @@ async def push_site(sessionmaker, clock, tmp_path):
         sessionmaker=sessionmaker,
         handle=router.handle,
         routes=ROUTES,
+        bot_config=router.config,
         clock=clock,
         push=push,
     )
@@ -246,6 +247,7 @@ async def test_no_keys_no_push(sessionmaker, clock, tmp_path):
         sessionmaker=sessionmaker,
         handle=router.handle,
         routes=ROUTES,
+        bot_config=router.config,
         clock=clock,
     )
     sender = Sender(
