@@ -201,9 +201,9 @@ def test_invite_workbook_has_a_ready_message_with_code_and_link(database_url, tm
     header = [c.value for c in sheet[1]]
     nv1 = dict(zip(header, rows["NV1"], strict=True))
     code = nv1["Mã mời"]
-    assert nv1["Đường link"] == f"https://t.me/atgt_bot?start={code}"
+    assert nv1["Link Telegram"] == f"https://t.me/atgt_bot?start={code}"
     assert nv1["Tin nhắn mời"].startswith("Kính gửi anh/chị Nhân Viên Một")
-    assert code in nv1["Tin nhắn mời"] and nv1["Đường link"] in nv1["Tin nhắn mời"]
+    assert code in nv1["Tin nhắn mời"] and nv1["Link Telegram"] in nv1["Tin nhắn mời"]
     assert isinstance(nv1["Hết hạn"], datetime)
     assert column(sheet, "Hết hạn")[0].number_format == "DD/MM/YYYY HH:MM"
     assert "ATGT_TELEGRAM_BOT_USERNAME" not in result.output
@@ -215,7 +215,7 @@ def test_invite_workbook_says_when_links_are_missing(database_url, tmp_path):
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
-    assert first["Đường link"] in (None, "")
+    assert first["Link Telegram"] in (None, "")
     assert f"/start {first['Mã mời']}" in first["Tin nhắn mời"]
     assert "ATGT_TELEGRAM_BOT_USERNAME" in result.output
     notes = [c.value for row in book["Ghi chú"].iter_rows() for c in row if c.value]
