@@ -55,10 +55,11 @@ def _no_developer_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     """Tests see only the settings they set: no ATGT_* from the shell, no .env in the cwd.
 
     The settings read `.env` from the working directory, so each test runs in its own
-    empty temporary directory. ATGT_TEST_PG_ADMIN_URL is the test run's own knob.
+    empty temporary directory. ATGT_TEST_* (the PostgreSQL server, where screenshots go)
+    are the test run's own knobs.
     """
     for key in list(os.environ):
-        if key.upper().startswith("ATGT_") and key.upper() != "ATGT_TEST_PG_ADMIN_URL":
+        if key.upper().startswith("ATGT_") and not key.upper().startswith("ATGT_TEST_"):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
 

@@ -1,7 +1,7 @@
 """The web channel in a real browser: Debian's Chromium driven by Playwright (no download).
 
 Skipped with the reason shown when Chromium or Playwright is missing; `.ci/run` installs
-both. Screenshots at 360×740 go to the test's directory, or to ATGT_SCREENSHOTS_DIR when
+both. Screenshots at 360×740 go to the test's directory, or to ATGT_TEST_SCREENSHOTS_DIR when
 set (that is how docs/screenshots/ is refreshed).
 """
 
@@ -72,7 +72,7 @@ async def site(database_url, tmp_path):
 
 
 def shots(tmp_path: Path) -> Path:
-    target = Path(os.environ.get("ATGT_SCREENSHOTS_DIR") or tmp_path)
+    target = Path(os.environ.get("ATGT_TEST_SCREENSHOTS_DIR") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
     return target
 
