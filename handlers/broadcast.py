@@ -20,8 +20,7 @@ MAX_UNIT_BUTTONS = 30
 
 
 def _author(ctx: Context) -> Person:
-    person = ctx.person
-    assert person is not None
+    person = ctx.me
     service.check_author(person, managers_allowed=ctx.config.manager_broadcast)
     return person
 
@@ -206,9 +205,8 @@ def _role_menu(draft: Broadcast) -> Reply:
 
 async def read(ctx: Context) -> list[Reply]:
     """'Đã đọc' under an announcement."""
-    assert ctx.person is not None
     first = await service.mark_read(
-        ctx.session, payload=ctx.incoming.payload, person_id=ctx.person.id, now=ctx.now
+        ctx.session, payload=ctx.incoming.payload, person_id=ctx.me.id, now=ctx.now
     )
     return [Reply(t("broadcast.read_thanks" if first else "broadcast.read_again"))]
 
@@ -244,9 +242,8 @@ async def _latest(ctx: Context, number: int | None) -> Broadcast:
     query = select(Broadcast).order_by(Broadcast.id.desc())
     if number is not None:
         query = query.where(Broadcast.id == number)
-    assert ctx.person is not None
-    if ctx.person.role != Role.ADMIN:
-        query = query.where(Broadcast.author_id == ctx.person.id)
+    if ctx.me.role != Role.ADMIN:
+        query = query.where(Broadcast.author_id == ctx.me.id)
     found = (await ctx.session.execute(query.limit(1))).scalar_one_or_none()
     if found is None:
         raise UserError(t("broadcast.unknown", id=number) if number else t("broadcast.none"))

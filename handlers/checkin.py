@@ -10,7 +10,7 @@ from bot.core.ids import parse_int
 from bot.core.messages import Button, Reply
 from bot.core.router import Context
 from bot.core.texts import t
-from bot.db.models import Campaign, CheckIn, Person
+from bot.db.models import Campaign, CheckIn
 from bot.services import campaigns, checkins, quiz
 from bot.services.campaigns import period_of
 from bot.services.checkin_views import (
@@ -23,13 +23,8 @@ from bot.services.checkin_views import (
 )
 
 
-def _person(ctx: Context) -> Person:
-    assert ctx.person is not None, "route requires a linked person"
-    return ctx.person
-
-
 async def _campaign(ctx: Context) -> Campaign:
-    campaign = await campaigns.campaign_for(ctx.session, person=_person(ctx), now=ctx.now)
+    campaign = await campaigns.campaign_for(ctx.session, person=ctx.me, now=ctx.now)
     if campaign is None:
         raise UserError(t("campaign.none"))
     return campaign
@@ -39,7 +34,7 @@ async def register(ctx: Context) -> list[Reply]:
     """`/dangky` or the 'Đăng ký thi đua' button."""
     campaign = await _campaign(ctx)
     first = await checkins.register(
-        ctx.session, campaign=campaign, person_id=_person(ctx).id, now=ctx.now
+        ctx.session, campaign=campaign, person_id=ctx.me.id, now=ctx.now
     )
     key = "campaign.registered" if first else "campaign.already_registered"
     return [Reply(t(key, name=campaign.name))]
@@ -50,7 +45,7 @@ async def weekly(ctx: Context) -> list[Reply]:
     campaign = await _campaign(ctx)
     period = period_of(campaign, ctx.now)
     mine = await checkins.current(
-        ctx.session, campaign=campaign, person_id=_person(ctx).id, period=period
+        ctx.session, campaign=campaign, person_id=ctx.me.id, period=period
     )
     if mine is not None and mine.complete:
         return [current_reply(campaign, mine, period)]
@@ -69,7 +64,7 @@ async def button(ctx: Context) -> list[Reply]:
         raise UserError(t("error.unknown_button"))
     start = datetime.strptime(parts[2], "%Y%m%d").date()
     period = checkins.open_period(campaign, period_start=start, now=ctx.now)
-    person_id = _person(ctx).id
+    person_id = ctx.me.id
     reports = await checkins.reports_in_period(ctx.session, person_id=person_id, period=period)
     if parts[3] == "all" and reports:
         # Self-reported violations this week: 'all fine' must be a conscious choice.
@@ -135,7 +130,7 @@ async def note(ctx: Context) -> list[Reply]:
     await checkins.answer(
         ctx.session,
         campaign=campaign,
-        person_id=_person(ctx).id,
+        person_id=ctx.me.id,
         period=period,
         now=ctx.now,
         note=text,
@@ -168,10 +163,10 @@ async def violation_button(ctx: Context) -> list[Reply]:
 
 
 async def _report(ctx: Context, kind: str, when: date, text: str | None) -> list[Reply]:
-    campaign = await campaigns.campaign_for(ctx.session, person=_person(ctx), now=ctx.now)
+    campaign = await campaigns.campaign_for(ctx.session, person=ctx.me, now=ctx.now)
     await checkins.report_violation(
         ctx.session,
-        person_id=_person(ctx).id,
+        person_id=ctx.me.id,
         campaign_id=campaign.id if campaign else None,
         kind=kind,
         occurred_on=when,
@@ -197,7 +192,7 @@ def _parse_day(text: str, ctx: Context) -> date:
 
 async def history(ctx: Context) -> list[Reply]:
     """`/lichsu`: my registrations, check-ins, self-reports and quiz record."""
-    person = _person(ctx)
+    person = ctx.me
     registrations, check_ins, reports = await checkins.own_history(ctx.session, person_id=person.id)
     lines = [t("history.header", name=person.full_name)]
     lines += [t("history.registration", date=day(r.registered_at)) for r in registrations] or [

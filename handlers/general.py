@@ -14,8 +14,7 @@ from bot.db.models import ChannelAccount
 
 async def help_(ctx: Context) -> list[Reply]:
     """List exactly the commands this person may use here and now (role, channel, settings)."""
-    person = ctx.person
-    assert person is not None
+    person = ctx.me
     menu = command_menu(ctx.routes, person.role, ctx.incoming.channel, ctx.config)
     lines = [t("help.header", name=person.full_name, role=ROLE_LABELS[person.role])]
     lines += [f"/{name} — {description}" for name, description in menu]
@@ -26,8 +25,7 @@ async def help_(ctx: Context) -> list[Reply]:
 
 async def me(ctx: Context) -> list[Reply]:
     """Who am I: name, code, unit, role, phone and linked channels."""
-    person = ctx.person
-    assert person is not None
+    person = ctx.me
     tz = ZoneInfo(ctx.config.timezone)
     query = (
         select(ChannelAccount.channel, ChannelAccount.status, ChannelAccount.linked_at)

@@ -73,6 +73,5 @@ async def invite(ctx: Context) -> list[Reply]:
 
 
 def _viewer(ctx: Context) -> Person:
-    person = ctx.person
-    assert person is not None, "route requires a linked person"
+    person = ctx.me
     return person

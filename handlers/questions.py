@@ -22,8 +22,7 @@ _BUTTON_LABEL = 60
 
 async def ask(ctx: Context) -> list[Reply]:
     """Answer a typed question from the asker's plans and the law, with its source."""
-    person = ctx.person
-    assert person is not None
+    person = ctx.me
     question = " ".join(_TAGS.sub(" ", ctx.incoming.text or "").split())
     if not question:
         return [Reply(t("qa.empty"))]
@@ -56,8 +55,7 @@ async def ask(ctx: Context) -> list[Reply]:
 
 async def choose(ctx: Context) -> list[Reply]:
     """A "Có phải bạn muốn hỏi…" button: answer the question it stands for."""
-    person = ctx.person
-    assert person is not None
+    person = ctx.me
     content = await content_review.apply(ctx.session, ctx.content) if ctx.content else None
     answer = await answer_choice(
         ctx.session,

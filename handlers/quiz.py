@@ -10,14 +10,8 @@ from bot.core.errors import UserError
 from bot.core.messages import Reply
 from bot.core.router import Context
 from bot.core.texts import t
-from bot.db.models import Person
 from bot.services import content_review, leaderboard, quiz
 from bot.services.digest_text import rate
-
-
-def _person(ctx: Context) -> Person:
-    assert ctx.person is not None, "route requires a linked person"
-    return ctx.person
 
 
 def _content(ctx: Context) -> Content:
@@ -32,7 +26,7 @@ def _local(ctx: Context) -> datetime:
 
 async def ask(ctx: Context) -> list[Reply]:
     """`/quiz`: the next question for this person."""
-    person = _person(ctx)
+    person = ctx.me
     content = await content_review.apply(ctx.session, _content(ctx))
     item = await quiz.pick_question(
         ctx.session, person_id=person.id, content=content, on=_local(ctx).date(), now=ctx.now
@@ -46,7 +40,7 @@ async def ask(ctx: Context) -> list[Reply]:
 
 async def answer(ctx: Context) -> list[Reply]:
     """A quiz answer (native poll or numbered option): verdict, explanation, basis, score."""
-    person = _person(ctx)
+    person = ctx.me
     options = ctx.incoming.option_ids
     if len(options) != 1:
         raise UserError(t("quiz.unknown"))
@@ -79,7 +73,7 @@ async def answer(ctx: Context) -> list[Reply]:
 
 async def my_score(ctx: Context) -> list[Reply]:
     """`/diem`: my record and my rank in my unit."""
-    person = _person(ctx)
+    person = ctx.me
     score = await quiz.score(ctx.session, person_id=person.id)
     rank, total = await quiz.rank_in_unit(ctx.session, person=person)
     card = t(
@@ -98,7 +92,7 @@ async def my_score(ctx: Context) -> list[Reply]:
 
 async def board(ctx: Context) -> list[Reply]:
     """`/bangxephang`: my unit among its sibling units (per head), and my unit's top people."""
-    person = _person(ctx)
+    person = ctx.me
     local = _local(ctx)
     since = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     units = await leaderboard.unit_standings(

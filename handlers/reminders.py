@@ -10,8 +10,7 @@ from bot.services import reminders
 
 async def acknowledge(ctx: Context) -> list[Reply]:
     """Count the acknowledgement once."""
-    assert ctx.person is not None
     first = await reminders.acknowledge(
-        ctx.session, payload=ctx.incoming.payload, person_id=ctx.person.id, now=ctx.now
+        ctx.session, payload=ctx.incoming.payload, person_id=ctx.me.id, now=ctx.now
     )
     return [Reply(t("reminder.ack_thanks" if first else "reminder.ack_again"))]

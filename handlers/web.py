@@ -21,8 +21,7 @@ def available(role: Role, config: BotConfig) -> bool:
 
 async def link(ctx: Context) -> list[Reply]:
     """Reply with a fresh web sign-in link, when the web channel is on."""
-    person = ctx.person
-    assert person is not None, "route requires a linked person"
+    person = ctx.me
     if not ctx.config.web_url:
         return [Reply(t("web.off"))]
     # Other open invites stay valid: they may be meant for another channel.

@@ -70,6 +70,13 @@ class Context:
         """The linked, active person, if any."""
         return self.account.person if self.account else None
 
+    @property
+    def me(self) -> Person:
+        """The linked person, for routes whose audience is "linked" (the router checked)."""
+        if self.account is None:
+            raise RuntimeError("route requires a linked person")
+        return self.account.person
+
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
 
