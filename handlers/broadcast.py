@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.core.errors import UserError
 from bot.core.ids import parse_int
 from bot.core.messages import Attachment, Button, Reply
@@ -109,8 +107,7 @@ async def _preview(ctx: Context, draft: Broadcast) -> Reply:
 async def _targets(ctx: Context, draft: Broadcast) -> str:
     parts = []
     if draft.unit_ids:
-        rows = await ctx.session.execute(select(Unit.path).where(Unit.id.in_(draft.unit_ids)))
-        parts.append(", ".join(sorted(rows.scalars())))
+        parts.append(", ".join(await org.unit_paths(ctx.session, unit_ids=draft.unit_ids)))
     if draft.roles:
         parts.append(", ".join(ROLE_LABELS[Role(r)] for r in draft.roles))
     if parts:
@@ -179,8 +176,7 @@ async def _unit_menu(ctx: Context, draft: Broadcast, author: Person) -> Reply:
     units: list[Unit] = []
     for root in await org.managed_roots(ctx.session, viewer=author):
         units.append(root)
-        children = await ctx.session.execute(select(Unit).where(Unit.parent_id == root.id))
-        units += sorted(children.scalars(), key=lambda u: u.path)
+        units += await org.children(ctx.session, unit=root)
     rows = tuple(
         (Button(("✓ " if u.id in draft.unit_ids else "") + u.path, f"bc:{draft.id}:u:{u.id}"),)
         for u in units[:MAX_UNIT_BUTTONS]
@@ -239,12 +235,7 @@ async def results(ctx: Context) -> list[Reply]:
 
 
 async def _latest(ctx: Context, number: int | None) -> Broadcast:
-    query = select(Broadcast).order_by(Broadcast.id.desc())
-    if number is not None:
-        query = query.where(Broadcast.id == number)
-    if ctx.me.role != Role.ADMIN:
-        query = query.where(Broadcast.author_id == ctx.me.id)
-    found = (await ctx.session.execute(query.limit(1))).scalar_one_or_none()
+    found = await service.latest_visible(ctx.session, viewer=ctx.me, number=number)
     if found is None:
         raise UserError(t("broadcast.unknown", id=number) if number else t("broadcast.none"))
     return found

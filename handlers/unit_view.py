@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.core.messages import Reply
 from bot.core.router import Context
 from bot.core.texts import t
@@ -51,8 +49,7 @@ async def _block(ctx: Context, campaign: Campaign, unit: Unit) -> str:
         t("unit.summary", path=status.path, people=status.people),
         *_lines(status, campaign),
     ]
-    children = (await ctx.session.execute(select(Unit).where(Unit.parent_id == unit.id))).scalars()
-    for child in sorted(children, key=lambda u: u.path):
+    for child in await org.children(ctx.session, unit=unit):
         sub = await unit_status(
             ctx.session, campaign=campaign, unit=child, period=period, rule=rule
         )

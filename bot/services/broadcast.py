@@ -240,6 +240,18 @@ async def cancel(session: AsyncSession, *, broadcast_id: int, now: datetime) -> 
     return stopped.rowcount
 
 
+async def latest_visible(
+    session: AsyncSession, *, viewer: Person, number: int | None
+) -> Broadcast | None:
+    """Announcement `number` (or the newest) if the viewer may see it: admins all, others theirs."""
+    query = select(Broadcast).order_by(Broadcast.id.desc())
+    if number is not None:
+        query = query.where(Broadcast.id == number)
+    if viewer.role != Role.ADMIN:
+        query = query.where(Broadcast.author_id == viewer.id)
+    return (await session.execute(query.limit(1))).scalar_one_or_none()
+
+
 async def due(session: AsyncSession, *, now: datetime) -> list[Broadcast]:
     """Scheduled announcements whose time has come."""
     query = select(Broadcast).where(

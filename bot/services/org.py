@@ -214,3 +214,15 @@ async def managed_roots(session: AsyncSession, *, viewer: Person) -> Sequence[Un
         query = select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.path)
         return (await session.execute(query)).scalars().all()
     return [viewer.unit] if viewer.role == Role.MANAGER else []
+
+
+async def children(session: AsyncSession, *, unit: Unit) -> Sequence[Unit]:
+    """The units directly below `unit`, by path."""
+    query = select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.path)
+    return (await session.execute(query)).scalars().all()
+
+
+async def unit_paths(session: AsyncSession, *, unit_ids: Sequence[int]) -> list[str]:
+    """The paths of the given units, sorted."""
+    query = select(Unit.path).where(Unit.id.in_(unit_ids)).order_by(Unit.path)
+    return list((await session.execute(query)).scalars())
