@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.core.messages import Reply
 from bot.core.router import Context, command_menu
 from bot.core.texts import CHANNEL_LABELS, ROLE_LABELS, STATUS_LABELS, t
-from bot.db.models import ChannelAccount
+from bot.services import org
 
 
 async def help_(ctx: Context) -> list[Reply]:
@@ -27,11 +25,6 @@ async def me(ctx: Context) -> list[Reply]:
     """Who am I: name, code, unit, role, phone and linked channels."""
     person = ctx.me
     tz = ZoneInfo(ctx.config.timezone)
-    query = (
-        select(ChannelAccount.channel, ChannelAccount.status, ChannelAccount.linked_at)
-        .where(ChannelAccount.person_id == person.id)
-        .order_by(ChannelAccount.linked_at)
-    )
     channels = "\n".join(
         t(
             "me.channel_line",
@@ -39,7 +32,7 @@ async def me(ctx: Context) -> list[Reply]:
             status=STATUS_LABELS[status],
             linked=linked_at.astimezone(tz).strftime("%d/%m/%Y"),
         )
-        for channel, status, linked_at in await ctx.session.execute(query)
+        for channel, status, linked_at in await org.channels_of(ctx.session, person_id=person.id)
     )
     card = t(
         "me.card",

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.errors import UserError
 from bot.core.texts import t
-from bot.db.models import ChannelAccount, Person, Role, Unit
+from bot.db.models import AccountStatus, ChannelAccount, Person, Role, Unit
 from bot.services.vntext import clean, fold
 
 SEPARATOR = "/"
@@ -226,3 +226,15 @@ async def unit_paths(session: AsyncSession, *, unit_ids: Sequence[int]) -> list[
     """The paths of the given units, sorted."""
     query = select(Unit.path).where(Unit.id.in_(unit_ids)).order_by(Unit.path)
     return list((await session.execute(query)).scalars())
+
+
+async def channels_of(
+    session: AsyncSession, *, person_id: int
+) -> Sequence[tuple[str, AccountStatus, datetime]]:
+    """(channel, status, linked at) of each account of a person, oldest link first."""
+    query = (
+        select(ChannelAccount.channel, ChannelAccount.status, ChannelAccount.linked_at)
+        .where(ChannelAccount.person_id == person_id)
+        .order_by(ChannelAccount.linked_at)
+    )
+    return [tuple(row) for row in await session.execute(query)]
