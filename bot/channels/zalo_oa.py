@@ -197,13 +197,15 @@ class ZaloOaTransport:
 
     async def _check_window(self, chat_id: str) -> None:
         """A linked person who has not written for 7 days cannot be messaged: say so."""
-        query = select(ChannelAccount.last_interaction_at, ChannelAccount.linked_at).where(
-            ChannelAccount.channel == CHANNEL, ChannelAccount.chat_id == chat_id
-        )
+        query = select(
+            ChannelAccount.last_interaction_at,
+            ChannelAccount.linked_at,
+            ChannelAccount.window_closed_at,
+        ).where(ChannelAccount.channel == CHANNEL, ChannelAccount.chat_id == chat_id)
         async with self._sessionmaker() as session:
             row = (await session.execute(query)).first()
         seen = (row[0] or row[1]) if row else None
-        if seen is not None and not window_open(CHANNEL, seen, self._clock()):
+        if seen is not None and not window_open(CHANNEL, seen, self._clock(), row[2]):
             raise OutsideWindow(
                 f"outside the Zalo OA 7-day window: last interaction {seen:%Y-%m-%d %H:%M} UTC; "
                 "the person must write to the OA before it can message them"

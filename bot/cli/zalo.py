@@ -23,6 +23,10 @@ def reason(account: ChannelAccount, tz: ZoneInfo) -> str:
     channel = CHANNEL_LABELS.get(account.channel, account.channel)
     if account.status != AccountStatus.ACTIVE:
         return t("zalo.reason_blocked", channel=channel)
+    closed = account.window_closed_at
+    if closed is not None and closed > last_seen(account):
+        when = closed.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+        return t("zalo.reason_refused", channel=channel, when=when)
     window = REPLY_WINDOWS.get(account.channel)
     days = window.days if window else 0
     since = last_seen(account).astimezone(tz).strftime("%d/%m/%Y")

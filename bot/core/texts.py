@@ -769,6 +769,9 @@ CATALOG: dict[str, str] = {
     "zalo.reason_window": (
         "{channel}: không tương tác từ {since} (quá {days} ngày, cần nhắn cho OA trước)"
     ),
+    "zalo.reason_refused": (
+        "{channel}: Zalo báo ngoài thời hạn nhắn tin lúc {when} (người này cần nhắn cho OA trước)"
+    ),
     # Weekly digest, /baocao and `atgt report` (issue 8)
     "help.baocao": (
         "tổng hợp thi đua của đơn vị: tuần này (/baocao) hoặc tuần trước (/baocao truoc)"

@@ -66,13 +66,21 @@ def last_seen(account: ChannelAccount) -> datetime:
 
 def in_window(account: ChannelAccount, now: datetime) -> bool:
     """Can this account be written to now, as far as the channel's reply window goes?"""
-    return window_open(account.channel, last_seen(account), now)
+    return window_open(account.channel, last_seen(account), now, account.window_closed_at)
 
 
-def window_open(channel: str, seen: datetime, now: datetime) -> bool:
-    """Is `channel`'s reply window still open for someone last seen at `seen`?"""
+def window_open(
+    channel: str, seen: datetime, now: datetime, closed: datetime | None = None
+) -> bool:
+    """Is `channel`'s reply window still open for someone last seen at `seen`?
+
+    `closed` is when the platform itself said the window was shut (it knows better than
+    our count of days); the person's next message, after it, opens the window again.
+    """
     window = REPLY_WINDOWS.get(channel)
-    return window is None or now - seen <= window
+    if window is None:
+        return True
+    return now - seen <= window and (closed is None or closed <= seen)
 
 
 # Plain columns, not entities: at 100,000 people entities cost ~100 MB more at peak.
@@ -83,6 +91,7 @@ ACCOUNT_COLUMNS = (
     ChannelAccount.chat_id,
     ChannelAccount.last_interaction_at,
     ChannelAccount.linked_at,
+    ChannelAccount.window_closed_at,
 )
 
 
@@ -114,9 +123,9 @@ def best_accounts(rows: Iterable[Sequence[Any]], now: datetime) -> list[Recipien
     `rows` are `ACCOUNT_COLUMNS` of active accounts; the result is ordered by person id.
     """
     best: dict[int, tuple[datetime, Recipient]] = {}
-    for person_id, account_id, channel, chat_id, last, linked in rows:
+    for person_id, account_id, channel, chat_id, last, linked, closed in rows:
         seen = last or linked
-        if not window_open(channel, seen, now):
+        if not window_open(channel, seen, now, closed):
             continue
         held = best.get(person_id)
         if held is None or seen > held[0]:

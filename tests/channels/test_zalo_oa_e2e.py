@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.app import utc_now
 from bot.db.models import AccountStatus, ChannelAccount, OutboxStatus, ZaloOaToken
 from bot.runtime import Runtime, StartupError
-from bot.services import broadcast, campaigns, org, reach
+from bot.services import broadcast, campaigns, notify, org, reach
 from bot.settings import load_settings
 from tests.channels.support import (
     NO_QUIET_HOURS,
@@ -263,7 +263,8 @@ async def test_people_silent_for_7_days_are_skipped_reported_and_not_sent_to(
         await runtime.stop()
 
 
-async def test_zalo_saying_outside_window_fails_the_row_with_the_code(oa):
+async def test_zalo_saying_outside_window_marks_the_person_unreachable(oa, caplog):
+    caplog.set_level(logging.INFO)
     await oa.join("NV1")
     await settled(oa.runtime, "zalo_oa")
     oa.api.users[USER].in_window = False  # Zalo's view differs from ours
@@ -271,6 +272,33 @@ async def test_zalo_saying_outside_window_fails_the_row_with_the_code(oa):
     await settled(oa.runtime, "zalo_oa")
     row = (await rows(oa.runtime, "zalo_oa"))[-1]
     assert row.status == OutboxStatus.FAILED and "Zalo OA error -230" in row.error
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    now = oa.runtime.app.router.now()
+    async with oa.runtime.app.sessionmaker() as session:
+        (silent,) = await reach.unreachable(session, now=now)
+        assert silent.person.employee_code == "NV1"
+        assert await notify.recipients(session, unit=None, now=now) == []
+
+    calls = len(oa.api.cs_calls)
+    await queue_text(oa.runtime, "zalo_oa", USER, "tin nhắn sau", "t2")
+    await settled(oa.runtime, "zalo_oa")
+    assert len(oa.api.cs_calls) == calls  # nothing is retried or sent into a closed window
+    assert [r.status for r in await rows(oa.runtime, "zalo_oa")][-2:] == [OutboxStatus.FAILED] * 2
+
+    assert "Họ tên:" in await oa.say("/me")  # writing again reopens the window
+    async with oa.runtime.app.sessionmaker() as session:
+        assert await reach.unreachable(session, now=oa.runtime.app.router.now()) == []
+
+
+async def test_zalo_saying_not_a_follower_blocks_the_account(oa):
+    await oa.join("NV1")
+    await settled(oa.runtime, "zalo_oa")
+    oa.api.users[USER].follows = False  # -213
+    await queue_text(oa.runtime, "zalo_oa", USER, "tin nhắn", "t1")
+    await settled(oa.runtime, "zalo_oa")
+    async with oa.runtime.app.sessionmaker() as session:
+        (silent,) = await reach.unreachable(session, now=oa.runtime.app.router.now())
+    assert [a.status for a in silent.accounts] == [AccountStatus.BLOCKED]
 
 
 async def test_without_any_refresh_token_the_start_says_what_to_set(database_url, api):
