@@ -97,3 +97,25 @@ def test_digit_lookalikes_are_not_numbers():
     assert [choices.picked_number(t) for t in ("²", "١", "2²")] == [None, None, None]
     assert decode_choice("#atgt:q:²:quiz:1") is None
     assert decode_choice("#atgt:q:1:quiz:1") == Choice(Kind.POLL_ANSWER, "quiz:1", 1)
+
+
+async def test_an_offer_not_delivered_is_withdrawn_but_a_newer_one_stays(sessionmaker, clock):
+    first, second = [Choice(Kind.BUTTON, "ack:1")], [Choice(Kind.BUTTON, "ack:2")]
+
+    async def recall() -> Choice | None:
+        async with sessionmaker() as session:
+            return await choices.recall(
+                session, channel="zalo_oa", chat_id="c1", number=1, now=clock()
+            )
+
+    for offer in (first, second):
+        async with sessionmaker() as session, session.begin():
+            await choices.remember(
+                session, channel="zalo_oa", chat_id="c1", choices=offer, now=clock()
+            )
+    async with sessionmaker() as session, session.begin():
+        await choices.forget(session, channel="zalo_oa", chat_id="c1", choices=first)
+    assert await recall() == second[0]
+    async with sessionmaker() as session, session.begin():
+        await choices.forget(session, channel="zalo_oa", chat_id="c1", choices=second)
+    assert await recall() is None

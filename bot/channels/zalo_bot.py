@@ -179,15 +179,18 @@ class ZaloBotTransport:
         return parts
 
     async def send_part(self, chat_id: str, part: Any) -> SendResult:
+        # Stored first: the person may answer "1" before sendMessage returns.
+        if part.choices:
+            await self._memory.offer(chat_id, list(part.choices))
         try:
             result = await self._client.call("sendMessage", {"chat_id": chat_id, "text": part.text})
         except ZaloBotError as exc:
+            if part.choices:
+                await self._memory.withdraw(chat_id, list(part.choices))
             if exc.code == QUOTA:
                 await self._quota_exceeded()
                 raise QuotaExceeded(self._quota_pause) from exc
             raise delivery_error(exc) from exc
-        if part.choices:
-            await self._memory.offer(chat_id, list(part.choices))
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return SendResult(str(message_id) if message_id else None)
 

@@ -184,15 +184,18 @@ class ZaloOaTransport:
             ]
             message["attachment"] = {"type": "template", "payload": {"buttons": buttons}}
         body = {"recipient": {"user_id": chat_id}, "message": message}
-        try:
-            data = await self._client.call(CS_PATH, body)
-        except TokenError as exc:
-            await self._token_trouble(exc)
-            raise TemporaryFailure(f"no Zalo OA access token: {exc}") from exc
-        except ZaloOaError as exc:
-            raise await self._failure(exc) from exc
+        # Stored first: a tap or a typed "1" may arrive before the call returns.
         if part.choices:
             await self._memory.offer(chat_id, list(part.choices))
+        try:
+            data = await self._client.call(CS_PATH, body)
+        except (TokenError, ZaloOaError) as exc:
+            if part.choices:
+                await self._memory.withdraw(chat_id, list(part.choices))
+            if isinstance(exc, ZaloOaError):
+                raise await self._failure(exc) from exc
+            await self._token_trouble(exc)
+            raise TemporaryFailure(f"no Zalo OA access token: {exc}") from exc
         return SendResult(str(data["message_id"]) if data.get("message_id") else None)
 
     async def _check_window(self, chat_id: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
@@ -100,6 +101,20 @@ async def test_onboard_answer_a_quiz_by_number_and_acknowledge_a_reminder(bot, a
     await settled(bot, "zalo_bot")
     assert {row.status for row in await rows(bot)} == {OutboxStatus.SENT}
     assert all(len(text) <= 2000 for text in api.texts("u1"))
+
+
+async def test_a_number_typed_before_the_send_returns_answers_the_question(bot, api):
+    await join(bot, api, "u1", "NV1")
+    await settled(bot, "zalo_bot")
+    api.hold = asyncio.Event()
+    api.push_text("u1", "/quiz")
+    await until(lambda: api.holding == 1)  # the question is out; Zalo has not answered yet
+    queued = len(await rows(bot))
+    api.push_text("u1", str(await correct_number(bot)))
+    await eventually(lambda: rows(bot), lambda found: len(found) > queued)
+    api.hold.set()
+    await until(lambda: len(api.texts("u1")) >= 3)
+    assert "Chính xác" in api.texts("u1")[2]
 
 
 async def test_offered_numbers_survive_a_restart(database_url, tmp_path, api):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -120,6 +121,21 @@ async def test_onboard_tap_a_quiz_button_and_acknowledge_a_reminder(oa):
     assert await oa.say("1") == "Bạn đã xác nhận nhắc nhở này rồi."  # typing works too
     await settled(oa.runtime, "zalo_oa")
     assert {row.status for row in await rows(oa.runtime)} == {OutboxStatus.SENT}
+
+
+async def test_a_tap_arriving_before_the_send_returns_answers_the_question(oa):
+    await oa.join("NV1")
+    await settled(oa.runtime, "zalo_oa")
+    oa.api.hold = asyncio.Event()
+    assert (await oa.post(oa.api.event(USER, "/quiz"))).status_code == 200
+    await until(lambda: oa.api.holding == 1)  # the question is out; Zalo has not answered yet
+    queued = len(await rows(oa.runtime))
+    number = str(await correct_number(oa.runtime))
+    assert (await oa.post(oa.api.event(USER, number))).status_code == 200
+    await eventually(lambda: rows(oa.runtime), lambda found: len(found) > queued)
+    oa.api.hold.set()
+    await until(lambda: len(oa.api.texts(USER)) >= 3)
+    assert "Chính xác" in oa.api.texts(USER)[2]
 
 
 async def test_the_rotated_refresh_token_is_stored_and_an_expired_access_token_renewed(oa):

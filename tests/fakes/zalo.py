@@ -76,6 +76,8 @@ class FakeZaloBot(_Local):
         self.calls: list[tuple[str, J]] = []
         self.webhook: J = {"url": "", "secret_token": ""}
         self._forced: list[tuple[int, str]] = []
+        self.hold: asyncio.Event | None = None  # if given, sendMessage answers once it is set
+        self.holding = 0  # sendMessage calls waiting on `hold`
         self._new = asyncio.Event()
         self.routes = [Route("/bot{token}/{method}", self._handle, methods=["POST"])]
 
@@ -160,6 +162,10 @@ class FakeZaloBot(_Local):
             raise BotApiError(400, "Bad request")
         if self.used >= self.quota:
             raise BotApiError(429, "Quota exceeded")
+        if self.hold is not None:  # the message is out, but the answer is slow
+            self.holding += 1
+            await self.hold.wait()
+            self.holding -= 1
         self.used += 1
         self.sent.append(body)
         return {"message_id": _hex_id(), "date": int(time.time() * 1000)}
@@ -189,6 +195,8 @@ class FakeZaloOa(_Local):
     cs_calls: list[J] = field(default_factory=list)  # every CS message body received
     token_calls: list[J] = field(default_factory=list)  # every OAuth form received
     users: dict[str, OaUser] = field(default_factory=dict)
+    hold: asyncio.Event | None = None  # if given, CS messages are answered once it is set
+    holding: int = 0  # CS calls waiting on `hold`
 
     def __post_init__(self) -> None:
         self.seed = self.refresh_token  # the first grant, for the bot's settings
@@ -265,6 +273,10 @@ class FakeZaloOa(_Local):
             return JSONResponse({"error": -230, "message": "User has not interacted in 7 days"})
         if self.quota <= 0:
             return JSONResponse({"error": -211, "message": "Out of quota"})
+        if self.hold is not None:  # the message is out, but the answer is slow
+            self.holding += 1
+            await self.hold.wait()
+            self.holding -= 1
         self.quota -= 1
         self.sent.append(body)
         data = {"message_id": f"oa{next(self._ids)}", "user_id": user.user_id}
