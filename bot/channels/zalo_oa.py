@@ -1,8 +1,10 @@
 """Zalo Official Account (API v3) edge: webhook event → Incoming, Reply → CS messages.
 
 Replies are customer-service messages: text of ≤ 2000 characters with up to five
-buttons. A button is `oa.query.hide`: a tap comes back as a `user_send_text` event
-whose text is the button's payload, which we mark with a prefix to recognise it.
+buttons titled "1"…"5" (each option's full text is numbered in the body: no limit on
+titles is documented, so nothing is cut). A button is `oa.query.hide`: a tap comes back
+as a `user_send_text` event whose text is the button's payload, which we mark with a
+prefix to recognise it.
 Options are also numbered in the text, so typing "2" works as on the Zalo Bot.
 
 An OA may write to a person only within 7 days of their last interaction; the
@@ -27,7 +29,7 @@ from bot.channels.delivery import (
     SendResult,
     TemporaryFailure,
 )
-from bot.channels.numbered import ChoiceMemory, numbered_text, option_labels
+from bot.channels.numbered import ChoiceMemory, numbered_text
 from bot.channels.text import split_text
 from bot.channels.zalo_oa_api import TOKEN_ERRORS, ZaloOaClient, ZaloOaError, delivery_error
 from bot.channels.zalo_oa_token import TokenError, TokenRefused
@@ -44,7 +46,6 @@ CHANNEL = "zalo_oa"
 CS_PATH = "/v3.0/oa/message/cs"
 TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
-TITLE_LIMIT = 20  # assumed: the documented limit is not confirmed
 PAYLOAD_PREFIX = "#atgt:"
 Alert = Callable[[str], Awaitable[None]]  # called with the kind of trouble: "quota", "token"
 
@@ -121,9 +122,10 @@ class CsPart:
     buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
 
 
-def _title(number: int, label: str) -> str:
-    title = f"{number}. {label}"
-    return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
+def _title(number: int) -> str:
+    """A button's title: its number. No title limit is documented (shared reference, §2),
+    so the option text stays whole in the message body and the button only names it."""
+    return str(number)
 
 
 class ZaloOaTransport:
@@ -165,10 +167,7 @@ class ZaloOaTransport:
         if not chunks:
             return []
         buttons = tuple(
-            (_title(number, label), encode_choice(choice))
-            for number, (label, choice) in enumerate(
-                zip(option_labels(reply), choices, strict=True), 1
-            )
+            (_title(number), encode_choice(choice)) for number, choice in enumerate(choices, 1)
         )
         parts: list[Any] = [CsPart(chunk) for chunk in chunks]
         parts[-1] = CsPart(chunks[-1], tuple(choices), buttons if tap else ())
