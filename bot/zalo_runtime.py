@@ -20,9 +20,11 @@ from bot.channels.zalo_oa import CHANNEL as ZALO_OA
 from bot.channels.zalo_oa import ZaloOaTransport
 from bot.channels.zalo_oa_api import ZaloOaClient
 from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
+from bot.channels.zalo_oa_templates import Templates
 from bot.channels.zalo_oa_token import OaTokens
 from bot.core.texts import t
-from bot.services import reach
+from bot.services import notify, reach
+from bot.services.notify import QuietHours
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,7 @@ def zalo_oa(
         on_alert=alert,
     )
     client = ZaloOaClient(tokens=tokens, api_url=settings.zalo_oa_api_url, http=http)
+    templates = oa_templates(settings)
     transport = ZaloOaTransport(
         client,
         memory,
@@ -132,5 +135,23 @@ def zalo_oa(
         clock=app.router.now,
         quota_pause=settings.zalo_quota_pause,
         on_alert=alert,
+        templates=templates,
     )
     return channel, transport
+
+
+def oa_templates(settings: Settings) -> Templates | None:
+    """The ZBS template fallback from the settings; recipients() learns of it too."""
+    if not settings.zalo_oa_templates:
+        notify.FALLBACKS.pop(ZALO_OA, None)
+        return None
+    templates = Templates(
+        ids=dict(settings.zalo_oa_templates),
+        budget=settings.zalo_oa_template_budget,
+        night=QuietHours.parse(settings.zalo_oa_template_night),
+        tz=settings.tz,
+    )
+    notify.FALLBACKS[ZALO_OA] = notify.Fallback(
+        kinds=frozenset(templates.ids), budget=templates.budget, timezone=settings.timezone
+    )
+    return templates

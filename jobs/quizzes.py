@@ -12,7 +12,9 @@ async def run(ctx: JobContext) -> int:
     """Queue a question per recipient; returns how many were queued."""
     sent = 0
     today = ctx.now.astimezone(ctx.tz).date()
-    for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
+    for recipient in await notify.recipients(
+        ctx.session, unit=ctx.schedule.unit, now=ctx.now, kind="quiz"
+    ):
         item = await quiz.pick_question(
             ctx.session,
             person_id=recipient.person_id,

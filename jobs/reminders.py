@@ -11,7 +11,7 @@ async def run(ctx: JobContext) -> int:
     unit = ctx.schedule.unit
     sent = 0
     today = ctx.now.astimezone(ctx.tz).date()
-    for recipient in await notify.recipients(ctx.session, unit=unit, now=ctx.now):
+    for recipient in await notify.recipients(ctx.session, unit=unit, now=ctx.now, kind="reminder"):
         item = await reminders.pick_reminder(
             ctx.session, person_id=recipient.person_id, content=ctx.content, on=today
         )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.delivery import (
     ChatMoved,
+    Deferred,
     OutsideWindow,
     PermanentFailure,
     RecipientBlocked,
@@ -188,6 +189,12 @@ class Sender:
                 continue
             except RecipientBlocked:
                 await self._blocked(row)
+                return True
+            except Deferred as exc:
+                log.info("%s: message %d %s", self.channel, row.id, exc)
+                await self._db(
+                    outbox.mark_retry, row_id=row.id, not_before=exc.until, error=str(exc)
+                )
                 return True
             except OutsideWindow as exc:
                 # Expected on a channel with a reply window: never retried, not an error.

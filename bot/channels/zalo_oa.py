@@ -16,13 +16,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.delivery import (
+    Deferred,
     DeliveryError,
     OutsideWindow,
     QuotaExceeded,
@@ -32,12 +34,15 @@ from bot.channels.delivery import (
 from bot.channels.numbered import ChoiceMemory, numbered_text
 from bot.channels.text import split_text
 from bot.channels.zalo_oa_api import TOKEN_ERRORS, ZaloOaClient, ZaloOaError, delivery_error
+from bot.channels.zalo_oa_templates import TEMPLATE_PATH, Templates, template_data
 from bot.channels.zalo_oa_token import TokenError, TokenRefused
+from bot.core import outbox
 from bot.core.choices import Choice, offered
 from bot.core.ids import parse_int
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
 from bot.db.models import ChannelAccount
+from bot.services import usage
 from bot.services.notify import window_open
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,10 @@ TEXT_LIMIT = 2000
 MAX_BUTTONS = 5
 PAYLOAD_PREFIX = "#atgt:"
 Alert = Callable[[str], Awaitable[None]]  # called with the kind of trouble: "quota", "token"
+
+
+class TemplateBudgetSpent(OutsideWindow):
+    """Outside the window, and this month's template budget is spent: skipped."""
 
 
 def encode_choice(choice: Choice) -> str:
@@ -115,11 +124,18 @@ def _incoming(user: str, event_id: str, **fields: Any) -> Incoming:
 
 @dataclass(frozen=True, slots=True)
 class CsPart:
-    """One CS message; the last part of a reply carries its options and buttons."""
+    """One CS message; the last part of a reply carries its options and buttons.
+
+    `template` is the message kind when a ZBS template may replace the reply outside
+    the window; the last part then sends `summary` (the whole reply) as that template.
+    """
 
     text: str
     choices: tuple[Choice, ...] = ()
     buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+    template: str = ""
+    summary: str = ""
+    last: bool = True
 
 
 def _title(number: int) -> str:
@@ -142,7 +158,9 @@ class ZaloOaTransport:
         clock: Callable[[], datetime],
         quota_pause: float = 3600.0,
         on_alert: Alert | None = None,
+        templates: Templates | None = None,
     ) -> None:
+        self._templates = templates
         self._client = client
         self._memory = memory
         self._sessionmaker = sessionmaker
@@ -169,12 +187,76 @@ class ZaloOaTransport:
         buttons = tuple(
             (_title(number), encode_choice(choice)) for number, choice in enumerate(choices, 1)
         )
-        parts: list[Any] = [CsPart(chunk) for chunk in chunks]
-        parts[-1] = CsPart(chunks[-1], tuple(choices), buttons if tap else ())
+        kind = reply.extra.get("template", "")
+        summary = "\n".join(filter(None, [reply.text, reply.quiz and reply.quiz.question]))
+        parts: list[Any] = [
+            CsPart(chunk, template=kind, summary=summary, last=False) for chunk in chunks
+        ]
+        parts[-1] = CsPart(
+            chunks[-1], tuple(choices), buttons if tap else (), kind, summary, last=True
+        )
         return parts
 
     async def send_part(self, chat_id: str, part: Any) -> SendResult:
-        await self._check_window(chat_id)
+        fallback = bool(self._templates and part.template in self._templates.ids)
+        try:
+            await self._check_window(chat_id)
+        except OutsideWindow as exc:
+            if not fallback:
+                raise
+            return await self._send_template(chat_id, part, exc)
+        try:
+            return await self._send_cs(chat_id, part)
+        except OutsideWindow as exc:
+            if not fallback:
+                raise
+            # Zalo knows the window is shut: remember it, and use the template instead.
+            async with self._sessionmaker() as session, session.begin():
+                await outbox.mark_window_closed(
+                    session, channel=CHANNEL, chat_id=chat_id, now=self._clock()
+                )
+            return await self._send_template(chat_id, part, exc)
+
+    async def _send_template(self, chat_id: str, part: Any, why: OutsideWindow) -> SendResult:
+        """Outside the window: the reply's last part goes as the kind's ZBS template."""
+        assert self._templates is not None
+        if not part.last:
+            return SendResult()  # the template carries the whole reply once
+        now, templates = self._clock(), self._templates
+        if until := templates.night_until(now):
+            raise Deferred(until, "ZBS templates are not sent at night (Zalo error -234)")
+        month = usage.month_of(now, templates.tz)
+        async with self._sessionmaker() as session, session.begin():
+            reserved = await usage.reserve(
+                session, channel=CHANNEL, month=month, kind=usage.TEMPLATE, limit=templates.budget
+            )
+        if not reserved:
+            raise TemplateBudgetSpent(
+                f"{why}; the ZBS template budget ({templates.budget} a month) is spent, "
+                "so it was not sent as a template either"
+            )
+        body = {
+            "user_id": chat_id,
+            "template_id": templates.ids[part.template],
+            "template_data": template_data(part.summary, now, templates.tz),
+        }
+        try:
+            data = await self._client.call(TEMPLATE_PATH, body)
+        except (TokenError, ZaloOaError) as exc:
+            async with self._sessionmaker() as session, session.begin():
+                await usage.add(session, channel=CHANNEL, month=month, kind=usage.TEMPLATE, n=-1)
+            if isinstance(exc, TokenError):
+                await self._token_trouble(exc)
+                raise TemporaryFailure(f"no Zalo OA access token: {exc}") from exc
+            if exc.code == -234:
+                until = templates.night_until(now) or now + timedelta(hours=1)
+                raise Deferred(until, str(exc)) from exc
+            raise await self._failure(exc) from exc
+        log.info("zalo_oa: %s sent as ZBS template %s", part.template, body["template_id"])
+        message_id = data.get("message_id") or data.get("msg_id")
+        return SendResult(str(message_id) if message_id else None)
+
+    async def _send_cs(self, chat_id: str, part: Any) -> SendResult:
         message: dict[str, Any] = {"text": part.text}
         if part.buttons:
             buttons = [
@@ -195,7 +277,18 @@ class ZaloOaTransport:
                 raise await self._failure(exc) from exc
             await self._token_trouble(exc)
             raise TemporaryFailure(f"no Zalo OA access token: {exc}") from exc
+        await self._count(usage.SENT)
         return SendResult(str(data["message_id"]) if data.get("message_id") else None)
+
+    async def _count(self, kind: str) -> None:
+        """One more message on this month's count; a failure only costs the statistics."""
+        tz = self._templates.tz if self._templates else ZoneInfo("Asia/Ho_Chi_Minh")
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                month = usage.month_of(self._clock(), tz)
+                await usage.add(session, channel=CHANNEL, month=month, kind=kind)
+        except Exception:
+            log.exception("zalo_oa: could not count a message")
 
     async def _check_window(self, chat_id: str) -> None:
         """A linked person who has not written for 7 days cannot be messaged: say so."""

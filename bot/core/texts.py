@@ -769,6 +769,25 @@ CATALOG: dict[str, str] = {
     "zalo.reason_window": (
         "{channel}: không tương tác từ {since} (quá {days} ngày, cần nhắn cho OA trước)"
     ),
+    "zalo.template_status": "mẫu tin đang ở trạng thái {status}, chưa dùng được",
+    "zalo.template_unknown_param": (
+        "mẫu tin bắt buộc tham số «{name}» mà bot không gửi (bot chỉ gửi noi_dung và ngay)"
+    ),
+    "zalo.template_short_param": (
+        "tham số «{name}» chỉ nhận {limit} ký tự, bot gửi tới {need} ký tự"
+    ),
+    "zalo.template_missing_param": "mẫu tin không có tham số «{name}» để chứa nội dung",
+    "zalo.templates_none": (
+        "Chưa cấu hình mẫu tin ZBS nào (ATGT_ZALO_OA_TEMPLATES, ví dụ "
+        "reminder=123,quiz=456,checkin=789,announcement=321)."
+    ),
+    "zalo.templates_no_oa": (
+        "Kênh Zalo OA chưa bật: cần ATGT_ZALO_OA_APP_ID và ATGT_ZALO_OA_SECRET_KEY."
+    ),
+    "zalo.template_ok": "✓ {kind} (mẫu {id}): khớp với tham số bot gửi.",
+    "zalo.template_bad": "✗ {kind} (mẫu {id}): {problems}",
+    "zalo.template_unreadable": "✗ {kind} (mẫu {id}): không đọc được thông tin mẫu ({error}).",
+    "zalo.templates_budget": ("Ngân sách tin mẫu tháng {month}: đã dùng {used}/{budget} tin."),
     "zalo.reason_refused": (
         "{channel}: Zalo báo ngoài thời hạn nhắn tin lúc {when} (người này cần nhắn cho OA trước)"
     ),

@@ -102,7 +102,8 @@ async def _units(session: AsyncSession, broadcast: Broadcast) -> list[Unit]:
 
 async def reachable_count(session: AsyncSession, *, people: Sequence[Person], now: datetime) -> int:
     """How many of these people the bot can reach now."""
-    reach = {r.person_id for r in await notify.recipients(session, unit=None, now=now)}
+    found = await notify.recipients(session, unit=None, now=now, kind="announcement")
+    reach = {r.person_id for r in found}
     return sum(p.id in reach for p in people)
 
 
@@ -118,7 +119,8 @@ async def start(session: AsyncSession, *, broadcast: Broadcast, now: datetime) -
     if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
         raise UserError(t("broadcast.not_draft"))
     people = await audience(session, broadcast=broadcast)
-    reach = {r.person_id: r for r in await notify.recipients(session, unit=None, now=now)}
+    found = await notify.recipients(session, unit=None, now=now, kind="announcement")
+    reach = {r.person_id: r for r in found}
     rows = [
         BroadcastRecipient(
             broadcast_id=broadcast.id,
