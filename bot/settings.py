@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     zalo_bot_webhook_secret: SecretStr | None = None
     zalo_bot_webhook_port: int = Field(default=8081, ge=1, le=65535)
     zalo_bot_rate: float = Field(default=5.0, gt=0, le=100)
+    # Messages a month, both directions (Basic plan: 3,000); the admins are told at 80%.
+    zalo_bot_monthly_quota: int = Field(default=3000, ge=0)
     # Seconds all sends of a Zalo channel pause after "quota exceeded" (no retry-after given).
     zalo_quota_pause: float = Field(default=3600.0, ge=1)
     zalo_oa_app_id: str | None = None

@@ -23,7 +23,7 @@ from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
 from bot.channels.zalo_oa_templates import Templates
 from bot.channels.zalo_oa_token import OaTokens
 from bot.core.texts import t
-from bot.services import notify, reach
+from bot.services import notify, reach, usage
 from bot.services.notify import QuietHours
 from bot.settings import Settings
 
@@ -61,6 +61,32 @@ class AdminAlert:
         self._wake()
 
 
+class QuotaWarning:
+    """Tells the admins, on any channel, that a monthly quota is 80% used; once a month."""
+
+    def __init__(self, app: App, *, channel: str, wake: Callable[[], None]) -> None:
+        self._app = app
+        self._channel = channel
+        self._wake = wake
+
+    async def __call__(self, month: str, used: int, quota: int) -> None:
+        now = self._app.router.now()
+        text = t(
+            f"zalo.alert_{self._channel}_quota_80",
+            used=used,
+            quota=quota,
+            month=f"{month[5:]}/{month[:4]}",
+        )
+        async with self._app.sessionmaker() as session, session.begin():
+            queued = await reach.alert_admins(
+                session, topic=f"{self._channel}_quota_80", text=text, now=now,
+                day=date.fromisoformat(f"{month}-01"), avoid="",
+            )  # fmt: skip
+        log.warning("%s: %d of %d messages used in %s", self._channel, used, quota, month)
+        if queued:
+            self._wake()
+
+
 def zalo_bot(
     settings: Settings, app: App, *, health: Health, wake: Callable[[], None]
 ) -> tuple[ZaloBotChannel, ZaloBotTransport]:
@@ -86,6 +112,15 @@ def zalo_bot(
     transport = ZaloBotTransport(
         client, memory, quota_pause=settings.zalo_quota_pause, on_alert=alert
     )
+    meter = usage.Meter(
+        app.sessionmaker,
+        channel=ZALO_BOT,
+        tz=settings.tz,
+        clock=app.router.now,
+        quota=settings.zalo_bot_monthly_quota,
+        on_warning=QuotaWarning(app, channel=ZALO_BOT, wake=wake),
+    )
+    channel.meter = transport.meter = meter
     return channel, transport
 
 
@@ -136,6 +171,9 @@ def zalo_oa(
         quota_pause=settings.zalo_quota_pause,
         on_alert=alert,
         templates=templates,
+    )
+    channel.meter = usage.Meter(
+        app.sessionmaker, channel=ZALO_OA, tz=settings.tz, clock=app.router.now
     )
     return channel, transport
 

@@ -31,6 +31,7 @@ from bot.channels.text import split_text
 from bot.core.choices import Choice, offered
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
+from bot.services import usage
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ class ZaloBotTransport:
         self._memory = memory
         self._quota_pause = quota_pause
         self._on_alert = on_alert
+        self.meter: usage.Meter | None = None  # counts sent messages when set
 
     def is_group(self, chat_id: str) -> bool:
         return False  # group chats are a beta feature the bot does not join
@@ -191,6 +193,8 @@ class ZaloBotTransport:
                 await self._quota_exceeded()
                 raise QuotaExceeded(self._quota_pause) from exc
             raise delivery_error(exc) from exc
+        if self.meter is not None:
+            await self.meter.add(usage.SENT)
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return SendResult(str(message_id) if message_id else None)
 

@@ -540,6 +540,15 @@ CATALOG: dict[str, str] = {
     "status.backlog_line": "  {channel}: {pending} / {sending} / {failed}{oldest}",
     "status.backlog_oldest": " (tin chờ lâu nhất từ {when})",
     "status.backlog_empty": "  Không có tin nhắn nào đang chờ.",
+    "status.usage": "Tin nhắn Zalo tháng {month} (theo cách Zalo tính):",
+    "status.usage_bot": (
+        "  Zalo Bot: gửi {sent}, nhận {received}, tổng {used}/{quota} ({percent}%); "
+        "dự kiến cả tháng khoảng {projected}"
+    ),
+    "status.usage_oa": (
+        "  Zalo OA: gửi {sent} tin tư vấn, nhận {received}; tin mẫu ZBS {templates}/{budget} "
+        "(dự kiến cả tháng khoảng {projected})"
+    ),
     "status.schedules": "Lịch tự động, lần chạy gần nhất:",
     "status.schedule_ran": "  {schedule} — lần gần nhất: {when}, {outcome}",
     "status.schedule_never": "  {schedule} — chưa chạy lần nào",
@@ -735,6 +744,22 @@ CATALOG: dict[str, str] = {
         "⚠️ Zalo Bot đã dùng hết hạn mức tin nhắn (lỗi 429). Tin nhắn qua Zalo Bot đang "
         "tạm dừng và sẽ được gửi lại sau. Hãy cân nhắc nâng gói, hoặc mời mọi người "
         "dùng Telegram hay Zalo OA."
+    ),
+    "zalo.alert_zalo_bot_quota_80": (
+        "⚠️ Zalo Bot đã dùng {used}/{quota} tin nhắn của tháng {month} (tính cả tin gửi và "
+        "tin nhận). Khi hết hạn mức, bot sẽ tạm dừng gửi qua Zalo Bot đến đầu tháng sau. "
+        "Với hơn 50 người hoặc nhiều tin nhắn, nên chuyển sang Zalo OA."
+    ),
+    "zalo.bot_limit_near": (
+        "⚠️ Zalo Bot đã có {users} người dùng; với các mã mời này có thể lên {total} người, "
+        "gần giới hạn {limit} người của gói Zalo Bot miễn phí. Nếu cơ quan đông hơn, nên "
+        "chuyển sang Zalo OA (xem docs/OPERATIONS.md)."
+    ),
+    "zalo.bot_limit_full": (
+        "⚠️ Zalo Bot đã có {users} người dùng; với các mã mời này có thể lên {total} người, "
+        "vượt giới hạn {limit} người của gói Zalo Bot miễn phí: người thứ {limit} trở đi "
+        "có thể không nhắn được với bot. Hãy chuyển sang Zalo OA (xem docs/OPERATIONS.md), "
+        "hoặc để những người còn lại dùng kênh khác."
     ),
     "zalo.alert_zalo_oa_quota": (
         "⚠️ Zalo OA đã dùng hết hạn mức tin nhắn (lỗi -211). Tin nhắn qua Zalo OA đang "
