@@ -172,7 +172,7 @@ def zalo_oa(
         on_alert=alert,
         templates=templates,
     )
-    channel.meter = usage.Meter(
+    channel.meter = transport.meter = usage.Meter(
         app.sessionmaker, channel=ZALO_OA, tz=settings.tz, clock=app.router.now
     )
     return channel, transport

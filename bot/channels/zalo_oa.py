@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -161,6 +160,7 @@ class ZaloOaTransport:
         templates: Templates | None = None,
     ) -> None:
         self._templates = templates
+        self.meter: usage.Meter | None = None  # counts CS messages sent when set
         self._client = client
         self._memory = memory
         self._sessionmaker = sessionmaker
@@ -277,18 +277,9 @@ class ZaloOaTransport:
                 raise await self._failure(exc) from exc
             await self._token_trouble(exc)
             raise TemporaryFailure(f"no Zalo OA access token: {exc}") from exc
-        await self._count(usage.SENT)
+        if self.meter is not None:
+            await self.meter.add(usage.SENT)
         return SendResult(str(data["message_id"]) if data.get("message_id") else None)
-
-    async def _count(self, kind: str) -> None:
-        """One more message on this month's count; a failure only costs the statistics."""
-        tz = self._templates.tz if self._templates else ZoneInfo("Asia/Ho_Chi_Minh")
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                month = usage.month_of(self._clock(), tz)
-                await usage.add(session, channel=CHANNEL, month=month, kind=kind)
-        except Exception:
-            log.exception("zalo_oa: could not count a message")
 
     async def _check_window(self, chat_id: str) -> None:
         """A linked person who has not written for 7 days cannot be messaged: say so."""

@@ -72,7 +72,11 @@ async def test_outside_the_window_the_reminder_goes_as_a_template(launch, api, c
             used = await usage.count(
                 session, channel="zalo_oa", month="2026-03", kind=usage.TEMPLATE
             )
-        assert used == 1
+            talk = [
+                await usage.count(session, channel="zalo_oa", month="2026-03", kind=kind)
+                for kind in ("sent", "received")
+            ]
+        assert used == 1 and talk == [1, 1]  # the invite code in, the welcome out
         assert not [
             r
             for r in caplog.records
