@@ -22,8 +22,9 @@ from bot.channels.zalo_oa_api import ZaloOaClient
 from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
 from bot.channels.zalo_oa_templates import Templates
 from bot.channels.zalo_oa_token import OaTokens
+from bot.core.messages import Incoming
 from bot.core.texts import t
-from bot.services import notify, reach, usage
+from bot.services import broadcast, notify, reach, usage
 from bot.services.notify import QuietHours
 from bot.settings import Settings
 
@@ -121,6 +122,14 @@ def zalo_bot(
         on_warning=QuotaWarning(app, channel=ZALO_BOT, wake=wake),
     )
     channel.meter = transport.meter = meter
+
+    async def read_by_reply(incoming: Incoming) -> None:
+        async with app.sessionmaker() as session, session.begin():
+            await broadcast.read_by_reply(
+                session, channel=ZALO_BOT, user_id=incoming.user_id, now=app.router.now()
+            )
+
+    channel.on_message = read_by_reply
     return channel, transport
 
 

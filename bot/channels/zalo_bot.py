@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from bot.core.choices import Choice, offered
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
 from bot.services import usage
+from bot.services.broadcast import READ_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,20 @@ class TextPart:
     choices: tuple[Choice, ...] = ()
 
 
+def _read_by_reply(reply: Reply) -> Reply:
+    """No 'Đã đọc' option: a tap would cost two messages of the quota, any reply counts."""
+    rows = tuple(
+        kept
+        for row in reply.buttons
+        if (kept := tuple(b for b in row if not b.data.startswith(f"{READ_PREFIX}:")))
+    )
+    if len(rows) == len(reply.buttons) and all(
+        len(a) == len(b) for a, b in zip(rows, reply.buttons, strict=True)
+    ):
+        return reply
+    return replace(reply, text=f"{reply.text}\n{t('zalo.read_by_reply')}", buttons=rows)
+
+
 def delivery_error(exc: ZaloBotError) -> DeliveryError:
     """What the sender should do about a failed send."""
     if exc.code in (400, 404):
@@ -173,6 +188,7 @@ class ZaloBotTransport:
         """Text chunks of ≤ 2000 characters; the last one carries the reply's options."""
         if reply.extra.get("edit_message_id"):
             return []  # no editing on Zalo: a progress line would be a new message each time
+        reply = _read_by_reply(reply)
         chunks = split_text(numbered_text(reply, hint=t("zalo.pick_hint")), TEXT_LIMIT)
         if not chunks:
             return []

@@ -39,6 +39,8 @@ class ZaloBotChannel:
         self._handle = handle
         self._memory = memory
         self.meter: usage.Meter | None = None  # counts received messages when set
+        # Called with each message before it is handled (a reply marks announcements read).
+        self.on_message: Callable[[Incoming], Awaitable[None]] | None = None
         self._webhook = webhook
         self._health = health or always_ok
         self._poll_timeout = poll_timeout
@@ -90,6 +92,11 @@ class ZaloBotChannel:
     async def _route(self, incoming: Incoming) -> None:
         if self.meter is not None and incoming.kind not in (Kind.BLOCKED, Kind.UNBLOCKED):
             await self.meter.add(usage.RECEIVED)
+        if self.on_message is not None:
+            try:
+                await self.on_message(incoming)
+            except Exception:
+                log.exception("zalo_bot: could not count a reply as 'Đã đọc'")
         await self._handle(await self._memory.resolve(incoming))
 
     async def _delete_webhook(self) -> None:

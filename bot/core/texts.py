@@ -735,6 +735,10 @@ CATALOG: dict[str, str] = {
     "cli.ask_suggestions": "Gợi ý: {items}",
     # Zalo (Bot Platform and Official Account)
     "zalo.pick_hint": "Trả lời bằng số thứ tự của lựa chọn (ví dụ: 1).",
+    "zalo.read_by_reply": (
+        "(Không cần trả lời để xác nhận: tin nhắn tiếp theo anh/chị gửi cho bot sẽ được "
+        "tính là đã đọc thông báo này.)"
+    ),
     "zalo.tap_hint": "Bấm nút bên dưới, hoặc trả lời bằng số thứ tự (ví dụ: 1).",
     "zalo.file_unsupported": (
         "(Tệp {filename} không gửi được qua Zalo. Bạn hãy xem trên Telegram "

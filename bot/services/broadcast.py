@@ -23,6 +23,7 @@ from bot.db.models import (
     Broadcast,
     BroadcastRecipient,
     BroadcastStatus,
+    ChannelAccount,
     Outbox,
     OutboxStatus,
     Person,
@@ -259,3 +260,26 @@ async def mark_read(session: AsyncSession, *, payload: str, person_id: int, now:
         .values(read_at=now)
     )
     return result.rowcount == 1
+
+
+async def read_by_reply(session: AsyncSession, *, channel: str, user_id: str, now: datetime) -> int:
+    """Any message from this person counts as 'Đã đọc' for the announcements they received.
+
+    For channels where a tap costs quota (the Zalo Bot counts both directions), the
+    announcement carries no button and says so; returns how many were marked read.
+    """
+    person = select(ChannelAccount.person_id).where(
+        ChannelAccount.channel == channel, ChannelAccount.platform_user_id == user_id
+    )
+    delivered = select(Outbox.id).where(Outbox.status == OutboxStatus.SENT)
+    result = await session.execute(
+        update(BroadcastRecipient)
+        .where(
+            BroadcastRecipient.person_id.in_(person),
+            BroadcastRecipient.read_at.is_(None),
+            BroadcastRecipient.outbox_id.in_(delivered),
+        )
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

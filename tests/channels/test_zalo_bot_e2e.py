@@ -11,7 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import ChannelAccount, CheckIn, OutboxStatus, QuizDelivery
+from bot.db.models import (
+    BroadcastRecipient,
+    ChannelAccount,
+    CheckIn,
+    Outbox,
+    OutboxStatus,
+    QuizDelivery,
+)
 from bot.runtime import Runtime, StartupError
 from bot.services import campaigns, org
 from bot.settings import load_settings
@@ -249,8 +256,21 @@ async def test_a_broadcast_is_composed_sent_and_read_with_numbers(bot, api):
     await until(lambda: any("📢 Thông báo" in text for text in api.texts("u1")))
     await settled(bot, "zalo_bot")
     notice = next(text for text in api.texts("u1") if "📢 Thông báo" in text)
-    assert "Họp giao ban lúc 8 giờ" in notice and "1. Đã đọc" in notice
-    assert await say(bot, api, "u1", "1") == "Cảm ơn bạn đã đọc thông báo."
+    assert "Họp giao ban lúc 8 giờ" in notice and "Đã đọc" not in notice  # a tap costs quota
+    assert "tin nhắn tiếp theo anh/chị gửi cho bot sẽ được tính là đã đọc" in notice
+
+    async def read() -> list:
+        async with bot.app.sessionmaker() as session:
+            query = (
+                select(BroadcastRecipient.read_at)
+                .join(Outbox, Outbox.id == BroadcastRecipient.outbox_id)
+                .where(Outbox.chat_id == "u1")
+            )
+            return list((await session.execute(query)).scalars())
+
+    assert await read() == [None]
+    assert "Họ tên:" in await say(bot, api, "u1", "/me")  # any message counts as read
+    assert (await read())[0] is not None
 
 
 async def test_a_refused_token_stops_the_start_with_a_clear_message(database_url, api):
