@@ -181,6 +181,7 @@ def zalo_oa(
         on_alert=alert,
         templates=templates,
     )
+    transport.on_budget = QuotaWarning(app, channel=f"{ZALO_OA}_templates", wake=wake)
     channel.meter = transport.meter = usage.Meter(
         app.sessionmaker, channel=ZALO_OA, tz=settings.tz, clock=app.router.now
     )

@@ -161,6 +161,9 @@ class ZaloOaTransport:
     ) -> None:
         self._templates = templates
         self.meter: usage.Meter | None = None  # counts CS messages sent when set
+        # Told (month, used, budget) at 80% of the template budget, once a month.
+        self.on_budget: Callable[[str, int, int], Awaitable[None]] | None = None
+        self._budget_warned: set[str] = set()
         self._client = client
         self._memory = memory
         self._sessionmaker = sessionmaker
@@ -253,8 +256,24 @@ class ZaloOaTransport:
                 raise Deferred(until, str(exc)) from exc
             raise await self._failure(exc) from exc
         log.info("zalo_oa: %s sent as ZBS template %s", part.template, body["template_id"])
+        await self._budget_check(month)
         message_id = data.get("message_id") or data.get("msg_id")
         return SendResult(str(message_id) if message_id else None)
+
+    async def _budget_check(self, month: str) -> None:
+        """At 80% of the month's template budget, the admins are told (once a month)."""
+        assert self._templates is not None
+        budget = self._templates.budget
+        if self.on_budget is None or month in self._budget_warned:
+            return
+        async with self._sessionmaker() as session:
+            used = await usage.count(session, channel=CHANNEL, month=month, kind=usage.TEMPLATE)
+        if used >= usage.WARN_AT * budget:
+            self._budget_warned.add(month)
+            try:
+                await self.on_budget(month, used, budget)
+            except Exception:
+                log.exception("zalo_oa: could not warn the admins about the template budget")
 
     async def _send_cs(self, chat_id: str, part: Any) -> SendResult:
         message: dict[str, Any] = {"text": part.text}

@@ -765,6 +765,11 @@ CATALOG: dict[str, str] = {
         "có thể không nhắn được với bot. Hãy chuyển sang Zalo OA (xem docs/OPERATIONS.md), "
         "hoặc để những người còn lại dùng kênh khác."
     ),
+    "zalo.alert_zalo_oa_templates_quota_80": (
+        "⚠️ Zalo OA đã gửi {used}/{quota} tin mẫu ZBS của ngân sách tháng {month}. Khi hết "
+        "ngân sách, người quá 7 ngày không tương tác sẽ không nhận được tin cho đến tháng sau "
+        "(danh sách: atgt zalo unreachable). Có thể tăng ATGT_ZALO_OA_TEMPLATE_BUDGET."
+    ),
     "zalo.alert_zalo_oa_quota": (
         "⚠️ Zalo OA đã dùng hết hạn mức tin nhắn (lỗi -211). Tin nhắn qua Zalo OA đang "
         "tạm dừng và sẽ được gửi lại sau."

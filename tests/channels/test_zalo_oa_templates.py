@@ -18,7 +18,7 @@ from bot.db.models import OutboxStatus
 from bot.services import notify, reach, usage
 from bot.settings import SettingsError, load_settings
 from tests.channels.support import eventually, free_port, rows, settled
-from tests.channels.test_zalo_oa_e2e import USER, Oa, start
+from tests.channels.test_zalo_oa_e2e import USER, Oa, start, telegram_admin
 from tests.fakes.zalo import FakeZaloOa
 
 
@@ -102,6 +102,7 @@ async def test_a_spent_budget_skips_queued_messages_and_says_why(launch, api, cl
     caplog.set_level(logging.INFO)
     oa = await launch(budget=1)
     try:
+        await telegram_admin(oa.runtime)
         async with oa.runtime.app.sessionmaker() as session, session.begin():
             await outbox.enqueue(
                 session,
@@ -123,7 +124,12 @@ async def test_a_spent_budget_skips_queued_messages_and_says_why(launch, api, cl
             for r in caplog.records
             if r.levelno >= logging.ERROR and r.name.startswith("bot.channels")
         ]
-        assert (await oa.runtime.scheduler.run_now(1)).queued == 0  # nothing left this month
+        queued = len(await rows(oa.runtime, "zalo_oa"))
+        await oa.runtime.scheduler.run_now(1)
+        assert len(await rows(oa.runtime, "zalo_oa")) == queued  # nothing left this month
+        texts = [row.payload["text"] for row in await rows(oa.runtime, "telegram")]
+        warnings = [text for text in texts if "tin mẫu ZBS của ngân sách" in text]
+        assert len(warnings) == 1 and "1/1 tin mẫu ZBS của ngân sách tháng 03/2026" in warnings[0]
     finally:
         await oa.runtime.stop()
 
