@@ -86,6 +86,11 @@ def test_cli_lists_unreachable_people(database_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 người" in result.output and "NV1 Nhân Viên Một" in result.output
     assert "Zalo OA: không tương tác từ" in result.output
+    assert "tin mẫu ZBS" not in result.output
+    env_templates = env | {"ATGT_ZALO_OA_TEMPLATES": "reminder=1,quiz=2"}
+    templated = CliRunner().invoke(app, ["zalo", "unreachable"], env=env_templates)
+    assert "vẫn nhận nhắc nhở, câu đố dưới dạng tin mẫu ZBS" in templated.output
+    assert "đã dùng 0/0 tin" in templated.output
     scoped = CliRunner().invoke(app, ["zalo", "unreachable", "--unit", "Sở A/Phòng 2"], env=env)
     assert "Mọi người đã tham gia đều đang nhắn tin được." in scoped.output
     unknown = CliRunner().invoke(app, ["zalo", "unreachable", "--unit", "Không có"], env=env)

@@ -62,6 +62,12 @@ def unreachable(
                     reasons=reasons,
                 )
             )
+        if found and config.zalo_oa_templates:
+            month = usage.month_of(datetime.now(UTC), tz)
+            used = await usage.count(session, channel="zalo_oa", month=month, kind=usage.TEMPLATE)
+            kinds = ", ".join(t(f"zalo.kind.{kind}") for kind in config.zalo_oa_templates)
+            budget = config.zalo_oa_template_budget
+            lines.append(t("zalo.unreachable_templates", kinds=kinds, used=used, budget=budget))
         return lines or [t("zalo.unreachable_none")]
 
     lines = in_session(work, commit=False)

@@ -799,6 +799,14 @@ CATALOG: dict[str, str] = {
     "zalo.unreachable_header": "{count} người đã tham gia nhưng hiện không nhắn tin được:",
     "zalo.unreachable_line": "• {code} {name} ({unit}): {reasons}",
     "zalo.unreachable_none": "Mọi người đã tham gia đều đang nhắn tin được.",
+    "zalo.unreachable_templates": (
+        "Người dùng Zalo OA quá 7 ngày vẫn nhận {kinds} dưới dạng tin mẫu ZBS khi còn ngân "
+        "sách (tháng này đã dùng {used}/{budget} tin)."
+    ),
+    "zalo.kind.reminder": "nhắc nhở",
+    "zalo.kind.quiz": "câu đố",
+    "zalo.kind.checkin": "báo cáo tuần",
+    "zalo.kind.announcement": "thông báo",
     "zalo.reason_blocked": "{channel}: đã chặn hoặc bỏ theo dõi",
     "zalo.reason_window": (
         "{channel}: không tương tác từ {since} (quá {days} ngày, cần nhắn cho OA trước)"
