@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator
 
 import httpx
@@ -228,3 +230,50 @@ def test_template_settings_name_the_bad_kind():
         load_settings(zalo_oa_templates="remindr=1")
     with pytest.raises(SettingsError, match="template_id"):
         load_settings(zalo_oa_templates='{"quiz": ""}')
+
+
+def test_atgt_zalo_templates_check_against_the_fake(database_url):
+    """The command itself: the grant from the settings, one line per template, exit code 1."""
+    ready, done = threading.Event(), threading.Event()
+    box: dict[str, FakeZaloOa] = {}
+
+    async def serve() -> None:
+        async with FakeZaloOa() as fake:
+            fake.add_template("tpl-reminder")
+            fake.add_template("short", params=(("noi_dung", True, 50), ("ngay", True, 10)))
+            box["api"] = fake
+            ready.set()
+            while not done.is_set():
+                await asyncio.sleep(0.02)
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),))
+    thread.start()
+    try:
+        assert ready.wait(10)
+        fake = box["api"]
+        env = {
+            "ATGT_DATABASE_URL": database_url,
+            "ATGT_ZALO_OA_APP_ID": fake.app_id,
+            "ATGT_ZALO_OA_SECRET_KEY": fake.secret_key,
+            "ATGT_ZALO_OA_REFRESH_TOKEN": fake.seed,
+            "ATGT_ZALO_OA_OAUTH_URL": fake.oauth_url,
+            "ATGT_ZALO_OA_BUSINESS_API_URL": fake.url,
+            "ATGT_ZALO_OA_TEMPLATE_BUDGET": "50",
+        }
+        good = CliRunner().invoke(
+            app,
+            ["zalo", "templates", "check"],
+            env=env | {"ATGT_ZALO_OA_TEMPLATES": "reminder=tpl-reminder"},
+        )
+        assert good.exit_code == 0, good.output
+        assert "✓ reminder (mẫu tpl-reminder)" in good.output and "/50 tin" in good.output
+        bad = CliRunner().invoke(
+            app,
+            ["zalo", "templates", "check"],
+            env=env | {"ATGT_ZALO_OA_TEMPLATES": "reminder=tpl-reminder,quiz=short"},
+        )
+        assert bad.exit_code == 1 and "✗ quiz (mẫu short)" in bad.output
+        assert fake.seed not in good.output + bad.output
+    finally:
+        done.set()
+        thread.join(10)
