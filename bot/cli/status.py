@@ -142,17 +142,17 @@ async def _usage(session: AsyncSession, config: Settings, now: datetime) -> list
     if configured["zalo_bot"] or counts[("zalo_bot", usage.SENT)]:
         used = counts[("zalo_bot", usage.SENT)] + counts[("zalo_bot", usage.RECEIVED)]
         quota = config.zalo_bot_monthly_quota
-        lines.append(
-            t(
-                "status.usage_bot",
-                sent=counts[("zalo_bot", usage.SENT)],
-                received=counts[("zalo_bot", usage.RECEIVED)],
-                used=used,
-                quota=quota,
-                percent=round(100 * used / quota) if quota else 0,
-                projected=usage.projection(used, now, config.tz),
-            )
+        projected = usage.projection(used, now, config.tz)
+        line = t(
+            "status.usage_bot",
+            sent=counts[("zalo_bot", usage.SENT)],
+            received=counts[("zalo_bot", usage.RECEIVED)],
+            used=used,
+            quota=quota,
+            percent=round(100 * used / quota) if quota else 0,
+            projected=projected,
         )
+        lines.append(line + (t("status.usage_over") if quota and projected > quota else ""))
     if configured["zalo_oa"] or counts[("zalo_oa", usage.SENT)]:
         templates = counts[("zalo_oa", usage.TEMPLATE)]
         lines.append(

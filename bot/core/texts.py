@@ -545,6 +545,7 @@ CATALOG: dict[str, str] = {
         "  Zalo Bot: gửi {sent}, nhận {received}, tổng {used}/{quota} ({percent}%); "
         "dự kiến cả tháng khoảng {projected}"
     ),
+    "status.usage_over": " — sẽ hết hạn mức trước cuối tháng",
     "status.usage_oa": (
         "  Zalo OA: gửi {sent} tin tư vấn, nhận {received}; tin mẫu ZBS {templates}/{budget} "
         "(dự kiến cả tháng khoảng {projected})"

@@ -63,4 +63,9 @@ async def test_status_shows_the_month_and_a_projection(sessionmaker):
         lines = await _usage(session, config, now)
     assert lines[0] == "Tin nhắn Zalo tháng 04/2026 (theo cách Zalo tính):"
     assert "Zalo Bot: gửi 600, nhận 300, tổng 900/3000 (30%)" in lines[1]
-    assert "khoảng 2700" in lines[1]
+    assert "khoảng 2700" in lines[1] and "hết hạn mức" not in lines[1]
+    async with sessionmaker() as session, session.begin():
+        await usage.add(session, channel="zalo_bot", month="2026-04", kind="received", n=200)
+    async with sessionmaker() as session:
+        lines = await _usage(session, config, now)
+    assert "khoảng 3300 — sẽ hết hạn mức trước cuối tháng" in lines[1]
