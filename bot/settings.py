@@ -25,6 +25,8 @@ DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_ZALO_BOT_API_URL = "https://bot-api.zaloplatforms.com/bot"
 DEFAULT_ZALO_OA_API_URL = "https://openapi.zalo.me"
 DEFAULT_ZALO_OA_OAUTH_URL = "https://oauth.zaloapp.com/v4/oa/access_token"
+DEFAULT_ZALO_BUSINESS_API_URL = "https://business.openapi.zalo.me"
+TEMPLATE_KINDS = ("reminder", "quiz", "checkin", "announcement")
 
 
 class SettingsError(Exception):
@@ -58,6 +60,8 @@ class Settings(BaseSettings):
     zalo_bot_webhook_secret: SecretStr | None = None
     zalo_bot_webhook_port: int = Field(default=8081, ge=1, le=65535)
     zalo_bot_rate: float = Field(default=5.0, gt=0, le=100)
+    # Messages a month, both directions (Basic plan: 3,000); the admins are told at 80%.
+    zalo_bot_monthly_quota: int = Field(default=3000, ge=0)
     # Seconds all sends of a Zalo channel pause after "quota exceeded" (no retry-after given).
     zalo_quota_pause: float = Field(default=3600.0, ge=1)
     zalo_oa_app_id: str | None = None
@@ -72,6 +76,12 @@ class Settings(BaseSettings):
     zalo_oa_webhook_path: str = "/zalo-oa"
     zalo_oa_webhook_port: int = Field(default=8082, ge=1, le=65535)
     zalo_oa_rate: float = Field(default=20.0, gt=0, le=60)
+    # ZBS template ids per message kind, for OA users outside the 7-day window:
+    # "reminder=123,quiz=456,checkin=789,announcement=321" or a JSON object.
+    zalo_oa_templates: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    zalo_oa_template_budget: int = Field(default=0, ge=0)  # template messages per month
+    zalo_oa_template_night: str = "22:00-06:00"  # Zalo refuses them then (error -234)
+    zalo_oa_business_api_url: str = DEFAULT_ZALO_BUSINESS_API_URL  # template details
     zalo_chat_interval: float = Field(default=1.0, ge=0)
     # The web channel (the bot in a browser) runs when its public base URL is set.
     web_url: str | None = None
@@ -130,7 +140,7 @@ class Settings(BaseSettings):
             raise ValueError(f"múi giờ không tồn tại: {value!r}") from exc
         return value
 
-    @field_validator("quiet_hours")
+    @field_validator("quiet_hours", "zalo_oa_template_night")
     @classmethod
     def _quiet_window(cls, value: str) -> str:
         start, sep, end = value.partition("-")
@@ -167,6 +177,29 @@ class Settings(BaseSettings):
         if self.telegram_webhook_url and self.telegram_webhook_secret is None:
             raise ValueError("ATGT_TELEGRAM_WEBHOOK_SECRET là bắt buộc khi dùng webhook")
         return self
+
+    @field_validator("zalo_oa_templates", mode="before")
+    @classmethod
+    def _templates(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{"):
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    raise ValueError("JSON không hợp lệ") from None
+            else:
+                pairs = [part.partition("=") for part in text.split(",") if part.strip()]
+                value = {k.strip(): v.strip() for k, _, v in pairs}
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - set(TEMPLATE_KINDS))
+            if unknown:
+                raise ValueError(f"loại tin không có: {', '.join(unknown)}; chỉ nhận "
+                                 f"{', '.join(TEMPLATE_KINDS)}")  # fmt: skip
+            if any(not str(v).strip() for v in value.values()):
+                raise ValueError("thiếu mã mẫu tin (template_id) sau dấu =")
+            value = {k: str(v).strip() for k, v in value.items()}
+        return value
 
     @field_validator("zalo_bot_webhook_secret")
     @classmethod

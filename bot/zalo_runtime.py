@@ -20,9 +20,12 @@ from bot.channels.zalo_oa import CHANNEL as ZALO_OA
 from bot.channels.zalo_oa import ZaloOaTransport
 from bot.channels.zalo_oa_api import ZaloOaClient
 from bot.channels.zalo_oa_app import Signature, ZaloOaChannel
+from bot.channels.zalo_oa_templates import Templates
 from bot.channels.zalo_oa_token import OaTokens
+from bot.core.messages import Incoming
 from bot.core.texts import t
-from bot.services import reach
+from bot.services import broadcast, notify, reach, usage
+from bot.services.notify import QuietHours
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,32 @@ class AdminAlert:
         self._wake()
 
 
+class QuotaWarning:
+    """Tells the admins, on any channel, that a monthly quota is 80% used; once a month."""
+
+    def __init__(self, app: App, *, channel: str, wake: Callable[[], None]) -> None:
+        self._app = app
+        self._channel = channel
+        self._wake = wake
+
+    async def __call__(self, month: str, used: int, quota: int) -> None:
+        now = self._app.router.now()
+        text = t(
+            f"zalo.alert_{self._channel}_quota_80",
+            used=used,
+            quota=quota,
+            month=f"{month[5:]}/{month[:4]}",
+        )
+        async with self._app.sessionmaker() as session, session.begin():
+            queued = await reach.alert_admins(
+                session, topic=f"{self._channel}_quota_80", text=text, now=now,
+                day=date.fromisoformat(f"{month}-01"), avoid="",
+            )  # fmt: skip
+        log.warning("%s: %d of %d messages used in %s", self._channel, used, quota, month)
+        if queued:
+            self._wake()
+
+
 def zalo_bot(
     settings: Settings, app: App, *, health: Health, wake: Callable[[], None]
 ) -> tuple[ZaloBotChannel, ZaloBotTransport]:
@@ -84,6 +113,23 @@ def zalo_bot(
     transport = ZaloBotTransport(
         client, memory, quota_pause=settings.zalo_quota_pause, on_alert=alert
     )
+    meter = usage.Meter(
+        app.sessionmaker,
+        channel=ZALO_BOT,
+        tz=settings.tz,
+        clock=app.router.now,
+        quota=settings.zalo_bot_monthly_quota,
+        on_warning=QuotaWarning(app, channel=ZALO_BOT, wake=wake),
+    )
+    channel.meter = transport.meter = meter
+
+    async def read_by_reply(incoming: Incoming) -> None:
+        async with app.sessionmaker() as session, session.begin():
+            await broadcast.read_by_reply(
+                session, channel=ZALO_BOT, user_id=incoming.user_id, now=app.router.now()
+            )
+
+    channel.on_message = read_by_reply
     return channel, transport
 
 
@@ -125,6 +171,7 @@ def zalo_oa(
         on_alert=alert,
     )
     client = ZaloOaClient(tokens=tokens, api_url=settings.zalo_oa_api_url, http=http)
+    templates = oa_templates(settings)
     transport = ZaloOaTransport(
         client,
         memory,
@@ -132,5 +179,27 @@ def zalo_oa(
         clock=app.router.now,
         quota_pause=settings.zalo_quota_pause,
         on_alert=alert,
+        templates=templates,
+    )
+    transport.on_budget = QuotaWarning(app, channel=f"{ZALO_OA}_templates", wake=wake)
+    channel.meter = transport.meter = usage.Meter(
+        app.sessionmaker, channel=ZALO_OA, tz=settings.tz, clock=app.router.now
     )
     return channel, transport
+
+
+def oa_templates(settings: Settings) -> Templates | None:
+    """The ZBS template fallback from the settings; recipients() learns of it too."""
+    if not settings.zalo_oa_templates:
+        notify.FALLBACKS.pop(ZALO_OA, None)
+        return None
+    templates = Templates(
+        ids=dict(settings.zalo_oa_templates),
+        budget=settings.zalo_oa_template_budget,
+        night=QuietHours.parse(settings.zalo_oa_template_night),
+        tz=settings.tz,
+    )
+    notify.FALLBACKS[ZALO_OA] = notify.Fallback(
+        kinds=frozenset(templates.ids), budget=templates.budget, timezone=settings.timezone
+    )
+    return templates

@@ -11,7 +11,9 @@ from jobs.base import JobContext
 async def run(ctx: JobContext) -> int:
     """Queue the form per participant without a complete check-in; returns how many."""
     sent = 0
-    reachable = await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now)
+    reachable = await notify.recipients(
+        ctx.session, unit=ctx.schedule.unit, now=ctx.now, kind="checkin"
+    )
     for campaign in await campaigns.running_campaigns(ctx.session, now=ctx.now):
         period = period_of(campaign, ctx.now)
         for recipient in await checkins.missing(

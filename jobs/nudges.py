@@ -12,7 +12,9 @@ async def run(ctx: JobContext) -> int:
     """Queue a nudge per participant still missing, within each campaign's limit."""
     sent = 0
     today = ctx.now.astimezone(ctx.tz).date()
-    reachable = await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now)
+    reachable = await notify.recipients(
+        ctx.session, unit=ctx.schedule.unit, now=ctx.now, kind="checkin"
+    )
     for campaign in await campaigns.running_campaigns(ctx.session, now=ctx.now):
         period = period_of(campaign, ctx.now)
         for recipient in await checkins.missing(

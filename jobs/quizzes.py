@@ -17,7 +17,9 @@ async def run(ctx: JobContext) -> int:
     today = ctx.now.astimezone(ctx.tz).date()
     if not ctx.content.active_quizzes(today):
         return 0
-    for recipient in await notify.recipients(ctx.session, unit=ctx.schedule.unit, now=ctx.now):
+    for recipient in await notify.recipients(
+        ctx.session, unit=ctx.schedule.unit, now=ctx.now, kind="quiz"
+    ):
         async with ctx.recipient(recipient.person_id):
             sent += await _one(ctx, recipient, today)
     return sent

@@ -13,7 +13,7 @@ async def run(ctx: JobContext) -> int:
     today = ctx.now.astimezone(ctx.tz).date()
     if not ctx.content.active_reminders(today):
         return 0
-    for recipient in await notify.recipients(ctx.session, unit=unit, now=ctx.now):
+    for recipient in await notify.recipients(ctx.session, unit=unit, now=ctx.now, kind="reminder"):
         async with ctx.recipient(recipient.person_id):
             item = await reminders.pick_reminder(
                 ctx.session, person_id=recipient.person_id, content=ctx.content, on=today

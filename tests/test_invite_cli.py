@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.core.texts import t
-from bot.db.models import Outbox
+from bot.db.models import ChannelAccount, Outbox, Person, Unit
 from bot.db.session import make_engine, make_sessionmaker
 from tests.conftest import FakeClock
 from tests.harness import ROSTER, Chat, make_router
@@ -107,3 +107,52 @@ def test_invite_errors_name_the_problem(database_url, tmp_path):
         ).output
     )
     assert "--xlsx" in run(database_url, "invite", "create", "--unit", "Sở A").output
+
+
+def zalo_bot_people(database_url: str, count: int, *, start: int) -> None:
+    """`count` more people already linked on the Zalo Bot."""
+
+    async def add() -> None:
+        engine = make_engine(database_url)
+        now = datetime.now(UTC)
+        async with make_sessionmaker(engine)() as session, session.begin():
+            unit = (await session.execute(select(Unit).limit(1))).scalar_one()
+            for n in range(start, start + count):
+                person = Person(
+                    employee_code=f"ZB{n}",
+                    full_name=f"Người {n}",
+                    unit_id=unit.id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                account = ChannelAccount(
+                    person=person,
+                    channel="zalo_bot",
+                    platform_user_id=f"z{n}",
+                    chat_id=f"z{n}",
+                    linked_at=now,
+                )
+                session.add_all([person, account])
+        await engine.dispose()
+
+    asyncio.run(add())
+
+
+def test_inviting_towards_50_zalo_bot_users_advises_an_oa(database_url, tmp_path):
+    import_roster(database_url, tmp_path)
+    zalo_bot_people(database_url, 43, start=0)
+    bot = {"ATGT_ZALO_BOT_TOKEN": "1:zalo-secret"}
+    quiet = run(database_url, "invite", "create", "--person", "NV1", **bot)
+    assert quiet.exit_code == 0 and "Zalo Bot đã có" not in quiet.output  # 43 + 1
+    zalo_bot_people(database_url, 1, start=43)
+    near = run(database_url, "invite", "create", "--person", "NV1", **bot)
+    assert near.exit_code == 0 and "đã có 44 người dùng" in near.output  # 44 + 1 = 45
+    assert "gần giới hạn 50 người" in near.output and "Zalo OA" in near.output
+    zalo_bot_people(database_url, 5, start=44)
+    full = run(database_url, "invite", "create", "--person", "NV1", **bot)
+    assert full.exit_code == 0 and "vượt giới hạn 50 người" in full.output  # 49 + 1
+    out = tmp_path / "moi.xlsx"
+    bulk = run(database_url, "invite", "create", "--unit", "Sở A", "--xlsx", str(out), **bot)
+    assert bulk.exit_code == 0 and "vượt giới hạn 50 người" in bulk.output
+    without = run(database_url, "invite", "create", "--person", "NV1")
+    assert "Zalo Bot đã có" not in without.output  # no Zalo Bot configured: nothing to say

@@ -86,6 +86,11 @@ def test_cli_lists_unreachable_people(database_url, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 người" in result.output and "NV1 Nhân Viên Một" in result.output
     assert "Zalo OA: không tương tác từ" in result.output
+    assert "tin mẫu ZBS" not in result.output
+    env_templates = env | {"ATGT_ZALO_OA_TEMPLATES": "reminder=1,quiz=2"}
+    templated = CliRunner().invoke(app, ["zalo", "unreachable"], env=env_templates)
+    assert "vẫn nhận nhắc nhở, câu đố dưới dạng tin mẫu ZBS" in templated.output
+    assert "đã dùng 0/0 tin" in templated.output
     scoped = CliRunner().invoke(app, ["zalo", "unreachable", "--unit", "Sở A/Phòng 2"], env=env)
     assert "Mọi người đã tham gia đều đang nhắn tin được." in scoped.output
     unknown = CliRunner().invoke(app, ["zalo", "unreachable", "--unit", "Không có"], env=env)
@@ -97,3 +102,25 @@ def test_digit_lookalikes_are_not_numbers():
     assert [choices.picked_number(t) for t in ("²", "١", "2²")] == [None, None, None]
     assert decode_choice("#atgt:q:²:quiz:1") is None
     assert decode_choice("#atgt:q:1:quiz:1") == Choice(Kind.POLL_ANSWER, "quiz:1", 1)
+
+
+async def test_an_offer_not_delivered_is_withdrawn_but_a_newer_one_stays(sessionmaker, clock):
+    first, second = [Choice(Kind.BUTTON, "ack:1")], [Choice(Kind.BUTTON, "ack:2")]
+
+    async def recall() -> Choice | None:
+        async with sessionmaker() as session:
+            return await choices.recall(
+                session, channel="zalo_oa", chat_id="c1", number=1, now=clock()
+            )
+
+    for offer in (first, second):
+        async with sessionmaker() as session, session.begin():
+            await choices.remember(
+                session, channel="zalo_oa", chat_id="c1", choices=offer, now=clock()
+            )
+    async with sessionmaker() as session, session.begin():
+        await choices.forget(session, channel="zalo_oa", chat_id="c1", choices=first)
+    assert await recall() == second[0]
+    async with sessionmaker() as session, session.begin():
+        await choices.forget(session, channel="zalo_oa", chat_id="c1", choices=second)
+    assert await recall() is None

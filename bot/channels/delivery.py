@@ -5,6 +5,7 @@ DeliveryError
 │   └── QuotaExceeded   a monthly or daily quota is used up (a long pause; admins are told)
 ├── RecipientBlocked    the user blocked the bot or left: stop sending to this chat
 ├── ChatMoved           the chat has a new id (Telegram group → supergroup)
+├── Deferred            not allowed now (Zalo's night ban on templates): send at `until`
 ├── TemporaryFailure    network error, timeout or 5xx: try again later
 └── PermanentFailure    the request itself is wrong: retrying will not help
     └── OutsideWindow   the platform lets us write only to people who wrote recently (Zalo OA)
@@ -13,6 +14,7 @@ DeliveryError
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.core.messages import Reply
@@ -40,6 +42,14 @@ class ChatMoved(DeliveryError):
     def __init__(self, new_chat_id: str) -> None:
         super().__init__(f"chat moved to {new_chat_id}")
         self.new_chat_id = new_chat_id
+
+
+class Deferred(DeliveryError):
+    """This message may not be sent before `until` (other messages may)."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(f"{reason}; deferred to {until.isoformat(timespec='minutes')}")
+        self.until = until
 
 
 class TemporaryFailure(DeliveryError):

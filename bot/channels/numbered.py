@@ -1,6 +1,6 @@
 """Replies as plain text for chats without native buttons or polls: numbered options.
 
-The options a delivered message offered are remembered per chat in the database
+The options a message offers are remembered per chat in the database before it is sent
 (bot/core/choices.py), so a typed "2" still means the second option after a restart.
 """
 
@@ -55,7 +55,7 @@ class ChoiceMemory:
         self._clock = clock
 
     async def offer(self, chat_id: str, offered: list[Choice]) -> None:
-        """Remember a delivered message's options; a failure only costs the shortcut."""
+        """Remember a message's options before it is sent; a failure only costs the shortcut."""
         try:
             async with self._sessionmaker() as session, session.begin():
                 await choices.remember(
@@ -67,6 +67,16 @@ class ChoiceMemory:
                 )
         except Exception:
             log.exception("%s: could not remember the options offered", self._channel)
+
+    async def withdraw(self, chat_id: str, offered: list[Choice]) -> None:
+        """The message offering `offered` was not delivered: a typed number must not pick them."""
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                await choices.forget(
+                    session, channel=self._channel, chat_id=chat_id, choices=offered
+                )
+        except Exception:
+            log.exception("%s: could not withdraw the options offered", self._channel)
 
     async def resolve(self, incoming: Incoming) -> Incoming:
         """A plain number that picks an offered option becomes that option's event."""

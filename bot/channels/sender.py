@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.delivery import (
     ChatMoved,
+    Deferred,
+    OutsideWindow,
     PermanentFailure,
     RecipientBlocked,
     RetryAfter,
@@ -187,6 +189,23 @@ class Sender:
                 continue
             except RecipientBlocked:
                 await self._blocked(row)
+                return True
+            except Deferred as exc:
+                log.info("%s: message %d %s", self.channel, row.id, exc)
+                await self._db(
+                    outbox.mark_retry, row_id=row.id, not_before=exc.until, error=str(exc)
+                )
+                return True
+            except OutsideWindow as exc:
+                # Expected on a channel with a reply window: never retried, not an error.
+                log.warning("%s: message %d not sent: %s", self.channel, row.id, exc)
+                await self._db(outbox.mark_failed, row_id=row.id, error=str(exc))
+                await self._db(
+                    outbox.mark_window_closed,
+                    channel=self.channel,
+                    chat_id=row.chat_id,
+                    now=self._clock(),
+                )
                 return True
             except PermanentFailure as exc:
                 log.error("%s: message %d rejected: %s", self.channel, row.id, exc)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +31,8 @@ from bot.channels.text import split_text
 from bot.core.choices import Choice, offered
 from bot.core.messages import Incoming, Kind, Reply, split_command
 from bot.core.texts import t
+from bot.services import usage
+from bot.services.broadcast import READ_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,20 @@ class TextPart:
     choices: tuple[Choice, ...] = ()
 
 
+def _read_by_reply(reply: Reply) -> Reply:
+    """No 'Đã đọc' option: a tap would cost two messages of the quota, any reply counts."""
+    rows = tuple(
+        kept
+        for row in reply.buttons
+        if (kept := tuple(b for b in row if not b.data.startswith(f"{READ_PREFIX}:")))
+    )
+    if len(rows) == len(reply.buttons) and all(
+        len(a) == len(b) for a, b in zip(rows, reply.buttons, strict=True)
+    ):
+        return reply
+    return replace(reply, text=f"{reply.text}\n{t('zalo.read_by_reply')}", buttons=rows)
+
+
 def delivery_error(exc: ZaloBotError) -> DeliveryError:
     """What the sender should do about a failed send."""
     if exc.code in (400, 404):
@@ -160,6 +176,7 @@ class ZaloBotTransport:
         self._memory = memory
         self._quota_pause = quota_pause
         self._on_alert = on_alert
+        self.meter: usage.Meter | None = None  # counts sent messages when set
 
     def is_group(self, chat_id: str) -> bool:
         return False  # group chats are a beta feature the bot does not join
@@ -171,6 +188,7 @@ class ZaloBotTransport:
         """Text chunks of ≤ 2000 characters; the last one carries the reply's options."""
         if reply.extra.get("edit_message_id"):
             return []  # no editing on Zalo: a progress line would be a new message each time
+        reply = _read_by_reply(reply)
         chunks = split_text(numbered_text(reply, hint=t("zalo.pick_hint")), TEXT_LIMIT)
         if not chunks:
             return []
@@ -179,15 +197,20 @@ class ZaloBotTransport:
         return parts
 
     async def send_part(self, chat_id: str, part: Any) -> SendResult:
+        # Stored first: the person may answer "1" before sendMessage returns.
+        if part.choices:
+            await self._memory.offer(chat_id, list(part.choices))
         try:
             result = await self._client.call("sendMessage", {"chat_id": chat_id, "text": part.text})
         except ZaloBotError as exc:
+            if part.choices:
+                await self._memory.withdraw(chat_id, list(part.choices))
             if exc.code == QUOTA:
                 await self._quota_exceeded()
                 raise QuotaExceeded(self._quota_pause) from exc
             raise delivery_error(exc) from exc
-        if part.choices:
-            await self._memory.offer(chat_id, list(part.choices))
+        if self.meter is not None:
+            await self.meter.add(usage.SENT)
         message_id = result.get("message_id") if isinstance(result, dict) else None
         return SendResult(str(message_id) if message_id else None)
 

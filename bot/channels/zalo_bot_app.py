@@ -12,7 +12,8 @@ from bot.channels.numbered import ChoiceMemory
 from bot.channels.serving import WebServer
 from bot.channels.webhook import Health, WebhookConfig, always_ok, webhook_app
 from bot.channels.zalo_bot import IDLE, ZaloBotClient, ZaloBotError, to_incoming
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Incoming, Kind, Reply
+from bot.services import usage
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class ZaloBotChannel:
         self.client = client
         self._handle = handle
         self._memory = memory
+        self.meter: usage.Meter | None = None  # counts received messages when set
+        # Called with each message before it is handled (a reply marks announcements read).
+        self.on_message: Callable[[Incoming], Awaitable[None]] | None = None
         self._webhook = webhook
         self._health = health or always_ok
         self._poll_timeout = poll_timeout
@@ -86,6 +90,13 @@ class ZaloBotChannel:
         self._inbox.put(incoming)
 
     async def _route(self, incoming: Incoming) -> None:
+        if self.meter is not None and incoming.kind not in (Kind.BLOCKED, Kind.UNBLOCKED):
+            await self.meter.add(usage.RECEIVED)
+        if self.on_message is not None:
+            try:
+                await self.on_message(incoming)
+            except Exception:
+                log.exception("zalo_bot: could not count a reply as 'Đã đọc'")
         await self._handle(await self._memory.resolve(incoming))
 
     async def _delete_webhook(self) -> None:

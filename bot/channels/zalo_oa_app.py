@@ -21,7 +21,8 @@ from bot.channels.serving import WebServer
 from bot.channels.webhook import Health, always_ok, parse_body
 from bot.channels.zalo_oa import to_incoming
 from bot.channels.zalo_oa_token import OaTokens, TokenError, TokenRefused
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Incoming, Kind, Reply
+from bot.services import usage
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class ZaloOaChannel:
         self._http = http
         self._handle = handle
         self._memory = memory
+        self.meter: usage.Meter | None = None  # counts received messages when set
         self._inbox = Inbox(self._route)
         app = oa_webhook_app(
             path=path, signature=signature, on_event=self.accept, health=health or always_ok
@@ -158,6 +160,8 @@ class ZaloOaChannel:
         self._inbox.put(incoming)
 
     async def _route(self, incoming: Incoming) -> None:
+        if self.meter is not None and incoming.kind not in (Kind.BLOCKED, Kind.UNBLOCKED):
+            await self.meter.add(usage.RECEIVED)
         await self._handle(await self._memory.resolve(incoming))
 
     async def _keep_fresh(self) -> None:

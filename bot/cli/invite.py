@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import err, in_session, out, settings
 from bot.core.texts import t
-from bot.services import bot_state, invites, org
+from bot.services import bot_state, invites, org, reach
 from bot.services.exports import Sheet, workbook_bytes
 from bot.settings import Settings
 
@@ -40,20 +40,22 @@ def invite_create(
 def _invite_person(config: Settings, code: str, ttl: timedelta) -> None:
     now = datetime.now(UTC)
 
-    async def work(session: AsyncSession) -> tuple[str, str, bool, str | None] | None:
+    async def work(session: AsyncSession) -> tuple[str, str, bool, str | None, int] | None:
         found = await org.find_person(session, code=code)
         if found is None:
             return None
         # The server's operator issues as an admin; a linked person is told (re-link).
         invite = await invites.create_invite(session, person=found, now=now, ttl=ttl)
         username = await bot_state.bot_username(session, config.telegram_bot_username)
-        return found.full_name, invite, bool(found.accounts), username
+        users = await reach.zalo_bot_users(session)
+        return found.full_name, invite, bool(found.accounts), username, users
 
     created = in_session(work)
     if created is None:
         err.print(t("cli.person_unknown", code=code), markup=False)
         raise typer.Exit(1)
-    name, invite, relink, username = created
+    name, invite, relink, username, users = created
+    _zalo_bot_limit(config, users, 0 if relink else 1)
     expires = (now + ttl).astimezone(config.tz).strftime("%d/%m/%Y %H:%M")
     out.print(
         t("cli.invite_one", name=name, code=code, invite=invite, expires=expires), markup=False
@@ -77,7 +79,7 @@ def _invite_unit(
     expires_at = (now + ttl).astimezone(config.tz).replace(tzinfo=None)
     expires = f"{expires_at:%H:%M %d/%m/%Y}"
 
-    async def work(session: AsyncSession) -> tuple[list[list[object]], str | None]:
+    async def work(session: AsyncSession) -> tuple[list[list[object]], str | None, int]:
         found = await org.require_unit(session, path=path)
         rows = []
         username = await bot_state.bot_username(session, config.telegram_bot_username)
@@ -107,9 +109,10 @@ def _invite_unit(
                     message,
                 ]
             )
-        return rows, username
+        return rows, username, await reach.zalo_bot_users(session)
 
-    rows, username = in_session(work)
+    rows, username, users = in_session(work)
+    _zalo_bot_limit(config, users, len(rows))
     header = t("cli.invite_header").split("|")
     notes = [[t("cli.invite_note")]]
     if not username and not config.web_url:
@@ -122,3 +125,9 @@ def _invite_unit(
     xlsx.parent.mkdir(parents=True, exist_ok=True)
     xlsx.write_bytes(workbook_bytes(sheets))
     out.print(t("cli.invite_bulk", count=len(rows), path=path, out=xlsx), markup=False)
+
+
+def _zalo_bot_limit(config: Settings, users: int, invited: int) -> None:
+    """With the Zalo Bot on, say early that its free plan stops at 50 users."""
+    if config.zalo_bot_token is not None and (note := reach.zalo_bot_limit(users, invited)):
+        err.print(note, markup=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -12,7 +12,7 @@ from bot.cli.common import in_session, out, settings
 from bot.core.texts import CHANNEL_LABELS, t
 from bot.db.models import Outbox, OutboxStatus
 from bot.leadership import lock_key
-from bot.services import bot_state, schedules
+from bot.services import bot_state, schedules, usage
 from bot.settings import Settings
 from handlers.schedules import describe, run_outcome
 
@@ -38,6 +38,7 @@ async def _report(session: AsyncSession, config: Settings) -> list[str]:
     lines = [t("status.title")]
     lines += await _channels(session, config)
     lines += await _backlog(session, config)
+    lines += await _usage(session, config, datetime.now(UTC))
     lines += await _schedules(session, config)
     lines += await _leaders(session, config)
     return lines
@@ -123,6 +124,47 @@ async def _backlog(session: AsyncSession, config: Settings) -> list[str]:
         )
     if not counts:
         lines.append(t("status.backlog_empty"))
+    return lines
+
+
+async def _usage(session: AsyncSession, config: Settings, now: datetime) -> list[str]:
+    """This month's Zalo messages as Zalo counts them, and where the month is heading."""
+    month = usage.month_of(now, config.tz)
+    counts = {
+        (channel, kind): await usage.count(session, channel=channel, month=month, kind=kind)
+        for channel in ("zalo_bot", "zalo_oa")
+        for kind in (usage.SENT, usage.RECEIVED, usage.TEMPLATE)
+    }
+    configured = _configured(config)
+    if not any(counts.values()) and not (configured["zalo_bot"] or configured["zalo_oa"]):
+        return []
+    lines = [t("status.usage", month=f"{month[5:]}/{month[:4]}")]
+    if configured["zalo_bot"] or counts[("zalo_bot", usage.SENT)]:
+        used = counts[("zalo_bot", usage.SENT)] + counts[("zalo_bot", usage.RECEIVED)]
+        quota = config.zalo_bot_monthly_quota
+        projected = usage.projection(used, now, config.tz)
+        line = t(
+            "status.usage_bot",
+            sent=counts[("zalo_bot", usage.SENT)],
+            received=counts[("zalo_bot", usage.RECEIVED)],
+            used=used,
+            quota=quota,
+            percent=round(100 * used / quota) if quota else 0,
+            projected=projected,
+        )
+        lines.append(line + (t("status.usage_over") if quota and projected > quota else ""))
+    if configured["zalo_oa"] or counts[("zalo_oa", usage.SENT)]:
+        templates = counts[("zalo_oa", usage.TEMPLATE)]
+        lines.append(
+            t(
+                "status.usage_oa",
+                sent=counts[("zalo_oa", usage.SENT)],
+                received=counts[("zalo_oa", usage.RECEIVED)],
+                templates=templates,
+                budget=config.zalo_oa_template_budget,
+                projected=usage.projection(templates, now, config.tz),
+            )
+        )
     return lines
 
 

@@ -1,8 +1,9 @@
 """Numbered options for chats without buttons: what a typed "2" stands for, kept per chat.
 
-A channel that renders buttons or quiz options as numbered lines records them once the
-message is delivered; a later plain number from that chat is turned back into the button
-press or quiz answer it stands for. Only the last offer counts, and it expires.
+A channel that renders buttons or quiz options as numbered lines records them just before
+the message is sent (an answer may arrive before the send returns); a later plain number
+from that chat is turned back into the button press or quiz answer it stands for. Only the
+last offer counts, and it expires.
 """
 
 from __future__ import annotations
@@ -89,6 +90,18 @@ async def remember(
         set_={"choices": statement.excluded.choices, "offered_at": statement.excluded.offered_at},
     )
     await session.execute(statement)
+
+
+async def forget(
+    session: AsyncSession, *, channel: str, chat_id: str, choices: list[Choice]
+) -> None:
+    """Drop the chat's offer if it is still `choices` (a newer offer stays)."""
+    query = select(PendingChoice).where(
+        PendingChoice.channel == channel, PendingChoice.chat_id == chat_id
+    )
+    row = (await session.execute(query)).scalar_one_or_none()
+    if row is not None and row.choices == [c.to_dict() for c in choices]:
+        await session.delete(row)
 
 
 async def recall(

@@ -148,6 +148,17 @@ async def mark_chat_blocked(session: AsyncSession, *, channel: str, chat_id: str
     )
 
 
+async def mark_window_closed(
+    session: AsyncSession, *, channel: str, chat_id: str, now: datetime
+) -> None:
+    """The platform refused a message as outside its reply window: believe it until they write."""
+    await session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.channel == channel, ChannelAccount.chat_id == chat_id)
+        .values(window_closed_at=now)
+    )
+
+
 async def move_chat(session: AsyncSession, *, channel: str, old: str, new: str) -> None:
     """A group became a supergroup: its id changed."""
     for model in (ChannelAccount, Outbox):

@@ -364,7 +364,8 @@ async def _touch(session: AsyncSession, account: ChannelAccount, now: datetime) 
     seen = account.last_interaction_at
     # Rewriting the row on every message costs an UPDATE per update; the reply windows
     # this feeds are days long, so a few minutes' lag only makes them close earlier.
-    if seen is None or now - seen >= TOUCH_EVERY or now < seen:
+    closed = account.window_closed_at  # the platform refused us since: reopen at once
+    if seen is None or now - seen >= TOUCH_EVERY or now < seen or (closed and closed > seen):
         seen = now
     elif account.status == AccountStatus.ACTIVE:
         return

@@ -618,6 +618,16 @@ CATALOG: dict[str, str] = {
     "status.backlog_line": "  {channel}: {pending} / {sending} / {failed}{oldest}",
     "status.backlog_oldest": " (tin chờ lâu nhất từ {when})",
     "status.backlog_empty": "  Không có tin nhắn nào đang chờ.",
+    "status.usage": "Tin nhắn Zalo tháng {month} (theo cách Zalo tính):",
+    "status.usage_bot": (
+        "  Zalo Bot: gửi {sent}, nhận {received}, tổng {used}/{quota} ({percent}%); "
+        "dự kiến cả tháng khoảng {projected}"
+    ),
+    "status.usage_over": " — sẽ hết hạn mức trước cuối tháng",
+    "status.usage_oa": (
+        "  Zalo OA: gửi {sent} tin tư vấn, nhận {received}; tin mẫu ZBS {templates}/{budget} "
+        "(dự kiến cả tháng khoảng {projected})"
+    ),
     "status.schedules": "Lịch tự động, lần chạy gần nhất:",
     "status.schedule_ran": "  {schedule} — lần gần nhất: {when}, {outcome}",
     "status.schedule_never": "  {schedule} — chưa chạy lần nào",
@@ -818,6 +828,10 @@ CATALOG: dict[str, str] = {
     "cli.ask_suggestions": "Gợi ý: {items}",
     # Zalo (Bot Platform and Official Account)
     "zalo.pick_hint": "Trả lời bằng số thứ tự của lựa chọn (ví dụ: 1).",
+    "zalo.read_by_reply": (
+        "(Không cần trả lời để xác nhận: tin nhắn tiếp theo anh/chị gửi cho bot sẽ được "
+        "tính là đã đọc thông báo này.)"
+    ),
     "zalo.tap_hint": "Bấm nút bên dưới, hoặc trả lời bằng số thứ tự (ví dụ: 1).",
     "zalo.file_unsupported": (
         "(Tệp {filename} không gửi được qua Zalo. Anh/chị vui lòng xem trên Telegram "
@@ -827,6 +841,27 @@ CATALOG: dict[str, str] = {
         "⚠️ Zalo Bot đã dùng hết hạn mức tin nhắn (lỗi 429). Tin nhắn qua Zalo Bot đang "
         "tạm dừng và sẽ được gửi lại sau. Hãy cân nhắc nâng gói, hoặc mời mọi người "
         "dùng Telegram hay Zalo OA."
+    ),
+    "zalo.alert_zalo_bot_quota_80": (
+        "⚠️ Zalo Bot đã dùng {used}/{quota} tin nhắn của tháng {month} (tính cả tin gửi và "
+        "tin nhận). Khi hết hạn mức, bot sẽ tạm dừng gửi qua Zalo Bot đến đầu tháng sau. "
+        "Với hơn 50 người hoặc nhiều tin nhắn, nên chuyển sang Zalo OA."
+    ),
+    "zalo.bot_limit_near": (
+        "⚠️ Zalo Bot đã có {users} người dùng; với các mã mời này có thể lên {total} người, "
+        "gần giới hạn {limit} người của gói Zalo Bot miễn phí. Nếu cơ quan đông hơn, nên "
+        "chuyển sang Zalo OA (xem docs/OPERATIONS.md)."
+    ),
+    "zalo.bot_limit_full": (
+        "⚠️ Zalo Bot đã có {users} người dùng; với các mã mời này có thể lên {total} người, "
+        "vượt giới hạn {limit} người của gói Zalo Bot miễn phí: người thứ {limit} trở đi "
+        "có thể không nhắn được với bot. Hãy chuyển sang Zalo OA (xem docs/OPERATIONS.md), "
+        "hoặc để những người còn lại dùng kênh khác."
+    ),
+    "zalo.alert_zalo_oa_templates_quota_80": (
+        "⚠️ Zalo OA đã gửi {used}/{quota} tin mẫu ZBS của ngân sách tháng {month}. Khi hết "
+        "ngân sách, người quá 7 ngày không tương tác sẽ không nhận được tin cho đến tháng sau "
+        "(danh sách: atgt zalo unreachable). Có thể tăng ATGT_ZALO_OA_TEMPLATE_BUDGET."
     ),
     "zalo.alert_zalo_oa_quota": (
         "⚠️ Zalo OA đã dùng hết hạn mức tin nhắn (lỗi -211). Tin nhắn qua Zalo OA đang "
@@ -857,9 +892,39 @@ CATALOG: dict[str, str] = {
     "zalo.unreachable_header": "{count} người đã tham gia nhưng hiện không nhắn tin được:",
     "zalo.unreachable_line": "• {code} {name} ({unit}): {reasons}",
     "zalo.unreachable_none": "Mọi người đã tham gia đều đang nhắn tin được.",
+    "zalo.unreachable_templates": (
+        "Người dùng Zalo OA quá 7 ngày vẫn nhận {kinds} dưới dạng tin mẫu ZBS khi còn ngân "
+        "sách (tháng này đã dùng {used}/{budget} tin)."
+    ),
+    "zalo.kind.reminder": "nhắc nhở",
+    "zalo.kind.quiz": "câu đố",
+    "zalo.kind.checkin": "báo cáo tuần",
+    "zalo.kind.announcement": "thông báo",
     "zalo.reason_blocked": "{channel}: đã chặn hoặc bỏ theo dõi",
     "zalo.reason_window": (
         "{channel}: không tương tác từ {since} (quá {days} ngày, cần nhắn cho OA trước)"
+    ),
+    "zalo.template_status": "mẫu tin đang ở trạng thái {status}, chưa dùng được",
+    "zalo.template_unknown_param": (
+        "mẫu tin bắt buộc tham số «{name}» mà bot không gửi (bot chỉ gửi noi_dung và ngay)"
+    ),
+    "zalo.template_short_param": (
+        "tham số «{name}» chỉ nhận {limit} ký tự, bot gửi tới {need} ký tự"
+    ),
+    "zalo.template_missing_param": "mẫu tin không có tham số «{name}» để chứa nội dung",
+    "zalo.templates_none": (
+        "Chưa cấu hình mẫu tin ZBS nào (ATGT_ZALO_OA_TEMPLATES, ví dụ "
+        "reminder=123,quiz=456,checkin=789,announcement=321)."
+    ),
+    "zalo.templates_no_oa": (
+        "Kênh Zalo OA chưa bật: cần ATGT_ZALO_OA_APP_ID và ATGT_ZALO_OA_SECRET_KEY."
+    ),
+    "zalo.template_ok": "✓ {kind} (mẫu {id}): khớp với tham số bot gửi.",
+    "zalo.template_bad": "✗ {kind} (mẫu {id}): {problems}",
+    "zalo.template_unreadable": "✗ {kind} (mẫu {id}): không đọc được thông tin mẫu ({error}).",
+    "zalo.templates_budget": ("Ngân sách tin mẫu tháng {month}: đã dùng {used}/{budget} tin."),
+    "zalo.reason_refused": (
+        "{channel}: Zalo báo ngoài thời hạn nhắn tin lúc {when} (người này cần nhắn cho OA trước)"
     ),
     # Weekly digest, /baocao and `atgt report` (issue 8)
     "help.baocao": (

@@ -95,6 +95,9 @@ class ChannelAccount(Base):
     )
     linked_at: Mapped[datetime]
     last_interaction_at: Mapped[datetime | None]
+    # When the platform refused a message as outside its reply window (Zalo OA -230/-232/-227);
+    # the account is reachable again once the person writes after it.
+    window_closed_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="accounts")
 
@@ -435,6 +438,17 @@ class BotState(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
+
+
+class ChannelUsage(Base):
+    """Messages per channel and month as the platform counts them (sent, received, template)."""
+
+    __tablename__ = "channel_usage"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12", local time
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
 
 
 class PendingChoice(Base):

@@ -23,6 +23,7 @@ from bot.db.models import (
     Broadcast,
     BroadcastRecipient,
     BroadcastStatus,
+    ChannelAccount,
     Outbox,
     OutboxStatus,
     Person,
@@ -106,7 +107,8 @@ async def _units(session: AsyncSession, broadcast: Broadcast) -> list[Unit]:
 
 async def reachable_count(session: AsyncSession, *, people: Sequence[Person], now: datetime) -> int:
     """How many of these people the bot can reach now."""
-    reach = {r.person_id for r in await notify.recipients(session, unit=None, now=now)}
+    found = await notify.recipients(session, unit=None, now=now, kind="announcement")
+    reach = {r.person_id for r in found}
     return sum(p.id in reach for p in people)
 
 
@@ -122,7 +124,8 @@ async def start(session: AsyncSession, *, broadcast: Broadcast, now: datetime) -
     if broadcast.status not in (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED):
         raise UserError(t("broadcast.not_draft"))
     people = await audience(session, broadcast=broadcast)
-    reach = {r.person_id: r for r in await notify.recipients(session, unit=None, now=now)}
+    found = await notify.recipients(session, unit=None, now=now, kind="announcement")
+    reach = {r.person_id: r for r in found}
     rows = [
         BroadcastRecipient(
             broadcast_id=broadcast.id,
@@ -273,3 +276,26 @@ async def mark_read(session: AsyncSession, *, payload: str, person_id: int, now:
         .values(read_at=now)
     )
     return result.rowcount == 1
+
+
+async def read_by_reply(session: AsyncSession, *, channel: str, user_id: str, now: datetime) -> int:
+    """Any message from this person counts as 'Đã đọc' for the announcements they received.
+
+    For channels where a tap costs quota (the Zalo Bot counts both directions), the
+    announcement carries no button and says so; returns how many were marked read.
+    """
+    person = select(ChannelAccount.person_id).where(
+        ChannelAccount.channel == channel, ChannelAccount.platform_user_id == user_id
+    )
+    delivered = select(Outbox.id).where(Outbox.status == OutboxStatus.SENT)
+    result = await session.execute(
+        update(BroadcastRecipient)
+        .where(
+            BroadcastRecipient.person_id.in_(person),
+            BroadcastRecipient.read_at.is_(None),
+            BroadcastRecipient.outbox_id.in_(delivered),
+        )
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

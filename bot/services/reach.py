@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.messages import Reply
+from bot.core.texts import t
 from bot.db.models import AccountStatus, ChannelAccount, Person, Role, Unit
 from bot.services import notify
 from bot.services.notify import ACCOUNT_COLUMNS, PUSH_CHANNELS, best_accounts, in_window
@@ -76,3 +77,25 @@ async def alert_admins(
             now=now,
         )
     return queued
+
+
+# The Zalo Bot Basic plan serves at most 50 users per bot; warn from 45.
+ZALO_BOT_USERS, ZALO_BOT_NEAR = 50, 45
+
+
+async def zalo_bot_users(session: AsyncSession) -> int:
+    """People linked on the Zalo Bot (a blocked account may still hold its place)."""
+    query = select(func.count(func.distinct(ChannelAccount.person_id))).where(
+        ChannelAccount.channel == "zalo_bot"
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+def zalo_bot_limit(users: int, invited: int) -> str | None:
+    """A warning when these invitations would bring the Zalo Bot near or past 50 users."""
+    total = users + invited
+    if total >= ZALO_BOT_USERS:
+        return t("zalo.bot_limit_full", users=users, total=total, limit=ZALO_BOT_USERS)
+    if total >= ZALO_BOT_NEAR:
+        return t("zalo.bot_limit_near", users=users, total=total, limit=ZALO_BOT_USERS)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
@@ -10,7 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import ChannelAccount, CheckIn, OutboxStatus, QuizDelivery
+from bot.db.models import (
+    BroadcastRecipient,
+    ChannelAccount,
+    CheckIn,
+    Outbox,
+    OutboxStatus,
+    QuizDelivery,
+)
 from bot.runtime import Runtime, StartupError
 from bot.services import campaigns, org
 from bot.settings import load_settings
@@ -100,6 +108,20 @@ async def test_onboard_answer_a_quiz_by_number_and_acknowledge_a_reminder(bot, a
     await settled(bot, "zalo_bot")
     assert {row.status for row in await rows(bot)} == {OutboxStatus.SENT}
     assert all(len(text) <= 2000 for text in api.texts("u1"))
+
+
+async def test_a_number_typed_before_the_send_returns_answers_the_question(bot, api):
+    await join(bot, api, "u1", "NV1")
+    await settled(bot, "zalo_bot")
+    api.hold = asyncio.Event()
+    api.push_text("u1", "/quiz")
+    await until(lambda: api.holding == 1)  # the question is out; Zalo has not answered yet
+    queued = len(await rows(bot))
+    api.push_text("u1", str(await correct_number(bot)))
+    await eventually(lambda: rows(bot), lambda found: len(found) > queued)
+    api.hold.set()
+    await until(lambda: len(api.texts("u1")) >= 3)
+    assert "Chính xác" in api.texts("u1")[2]
 
 
 async def test_offered_numbers_survive_a_restart(database_url, tmp_path, api):
@@ -234,8 +256,21 @@ async def test_a_broadcast_is_composed_sent_and_read_with_numbers(bot, api):
     await until(lambda: any("📢 Thông báo" in text for text in api.texts("u1")))
     await settled(bot, "zalo_bot")
     notice = next(text for text in api.texts("u1") if "📢 Thông báo" in text)
-    assert "Họp giao ban lúc 8 giờ" in notice and "1. Đã đọc" in notice
-    assert await say(bot, api, "u1", "1") == "Cảm ơn anh/chị đã đọc thông báo."
+    assert "Họp giao ban lúc 8 giờ" in notice and "Đã đọc" not in notice  # a tap costs quota
+    assert "tin nhắn tiếp theo anh/chị gửi cho bot sẽ được tính là đã đọc" in notice
+
+    async def read() -> list:
+        async with bot.app.sessionmaker() as session:
+            query = (
+                select(BroadcastRecipient.read_at)
+                .join(Outbox, Outbox.id == BroadcastRecipient.outbox_id)
+                .where(Outbox.chat_id == "u1")
+            )
+            return list((await session.execute(query)).scalars())
+
+    assert await read() == [None]
+    assert "Họ tên:" in await say(bot, api, "u1", "/me")  # any message counts as read
+    assert (await read())[0] is not None
 
 
 async def test_a_refused_token_stops_the_start_with_a_clear_message(database_url, api):

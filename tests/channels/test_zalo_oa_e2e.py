@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from bot.app import utc_now
 from bot.db.models import AccountStatus, ChannelAccount, OutboxStatus, ZaloOaToken
 from bot.runtime import Runtime, StartupError
-from bot.services import broadcast, campaigns, org, reach
+from bot.services import broadcast, campaigns, notify, org, reach
 from bot.settings import load_settings
 from tests.channels.support import (
     NO_QUIET_HOURS,
@@ -107,7 +108,8 @@ async def test_onboard_tap_a_quiz_button_and_acknowledge_a_reminder(oa):
     question = await oa.say("/quiz")
     buttons = oa.api.buttons(USER)
     assert "1. " in question and 2 <= len(buttons) <= 5
-    assert all(len(b["title"]) <= 20 and b["type"] == "oa.query.hide" for b in buttons)
+    assert [b["title"] for b in buttons] == [str(n) for n in range(1, len(buttons) + 1)]
+    assert all(b["type"] == "oa.query.hide" for b in buttons)
     tap = buttons[await correct_number(oa.runtime) - 1]["payload"]
     assert "Chính xác" in await oa.say(tap)  # a tap arrives as user_send_text
 
@@ -115,11 +117,26 @@ async def test_onboard_tap_a_quiz_button_and_acknowledge_a_reminder(oa):
     assert outcome.queued == 1
     await until(lambda: "Nhắc nhở an toàn giao thông" in oa.api.texts(USER)[-1])
     (ack,) = oa.api.buttons(USER)
-    assert ack["title"] == "1. Đã hiểu"
+    assert ack["title"] == "1" and "1. Đã hiểu" in oa.api.texts(USER)[-1]
     assert await oa.say(ack["payload"]) == "Cảm ơn anh/chị! Đã ghi nhận."
     assert await oa.say("1") == "Anh/chị đã xác nhận nhắc nhở này rồi."  # typing works too
     await settled(oa.runtime, "zalo_oa")
     assert {row.status for row in await rows(oa.runtime)} == {OutboxStatus.SENT}
+
+
+async def test_a_tap_arriving_before_the_send_returns_answers_the_question(oa):
+    await oa.join("NV1")
+    await settled(oa.runtime, "zalo_oa")
+    oa.api.hold = asyncio.Event()
+    assert (await oa.post(oa.api.event(USER, "/quiz"))).status_code == 200
+    await until(lambda: oa.api.holding == 1)  # the question is out; Zalo has not answered yet
+    queued = len(await rows(oa.runtime))
+    number = str(await correct_number(oa.runtime))
+    assert (await oa.post(oa.api.event(USER, number))).status_code == 200
+    await eventually(lambda: rows(oa.runtime), lambda found: len(found) > queued)
+    oa.api.hold.set()
+    await until(lambda: len(oa.api.texts(USER)) >= 3)
+    assert "Chính xác" in oa.api.texts(USER)[2]
 
 
 async def test_the_rotated_refresh_token_is_stored_and_an_expired_access_token_renewed(oa):
@@ -263,7 +280,8 @@ async def test_people_silent_for_7_days_are_skipped_reported_and_not_sent_to(
         await runtime.stop()
 
 
-async def test_zalo_saying_outside_window_fails_the_row_with_the_code(oa):
+async def test_zalo_saying_outside_window_marks_the_person_unreachable(oa, caplog):
+    caplog.set_level(logging.INFO)
     await oa.join("NV1")
     await settled(oa.runtime, "zalo_oa")
     oa.api.users[USER].in_window = False  # Zalo's view differs from ours
@@ -271,6 +289,37 @@ async def test_zalo_saying_outside_window_fails_the_row_with_the_code(oa):
     await settled(oa.runtime, "zalo_oa")
     row = (await rows(oa.runtime, "zalo_oa"))[-1]
     assert row.status == OutboxStatus.FAILED and "Zalo OA error -230" in row.error
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and r.name.startswith("bot.channels")
+    ]
+    now = oa.runtime.app.router.now()
+    async with oa.runtime.app.sessionmaker() as session:
+        (silent,) = await reach.unreachable(session, now=now)
+        assert silent.person.employee_code == "NV1"
+        assert await notify.recipients(session, unit=None, now=now) == []
+
+    calls = len(oa.api.cs_calls)
+    await queue_text(oa.runtime, "zalo_oa", USER, "tin nhắn sau", "t2")
+    await settled(oa.runtime, "zalo_oa")
+    assert len(oa.api.cs_calls) == calls  # nothing is retried or sent into a closed window
+    assert [r.status for r in await rows(oa.runtime, "zalo_oa")][-2:] == [OutboxStatus.FAILED] * 2
+
+    assert "Họ tên:" in await oa.say("/me")  # writing again reopens the window
+    async with oa.runtime.app.sessionmaker() as session:
+        assert await reach.unreachable(session, now=oa.runtime.app.router.now()) == []
+
+
+async def test_zalo_saying_not_a_follower_blocks_the_account(oa):
+    await oa.join("NV1")
+    await settled(oa.runtime, "zalo_oa")
+    oa.api.users[USER].follows = False  # -213
+    await queue_text(oa.runtime, "zalo_oa", USER, "tin nhắn", "t1")
+    await settled(oa.runtime, "zalo_oa")
+    async with oa.runtime.app.sessionmaker() as session:
+        (silent,) = await reach.unreachable(session, now=oa.runtime.app.router.now())
+    assert [a.status for a in silent.accounts] == [AccountStatus.BLOCKED]
 
 
 async def test_without_any_refresh_token_the_start_says_what_to_set(database_url, api):
@@ -310,7 +359,8 @@ async def test_check_in_by_button_and_receive_an_announcement(oa):
 
     form = await oa.say("/baocaotuan")
     all_fine = oa.api.buttons(USER)[0]
-    assert "Báo cáo tuần" in form and all_fine["title"].startswith("1. Tôi chấp hành")
+    assert "Báo cáo tuần" in form and all_fine["title"] == "1"
+    assert "\n1. Tôi chấp hành" in form  # the option's full text, which the button names
     assert "chấp hành đầy đủ" in await oa.say(all_fine["payload"])
 
     async with oa.runtime.app.sessionmaker() as session, session.begin():

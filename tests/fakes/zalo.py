@@ -76,6 +76,8 @@ class FakeZaloBot(_Local):
         self.calls: list[tuple[str, J]] = []
         self.webhook: J = {"url": "", "secret_token": ""}
         self._forced: list[tuple[int, str]] = []
+        self.hold: asyncio.Event | None = None  # if given, sendMessage answers once it is set
+        self.holding = 0  # sendMessage calls waiting on `hold`
         self._new = asyncio.Event()
         self.routes = [Route("/bot{token}/{method}", self._handle, methods=["POST"])]
 
@@ -160,6 +162,10 @@ class FakeZaloBot(_Local):
             raise BotApiError(400, "Bad request")
         if self.used >= self.quota:
             raise BotApiError(429, "Quota exceeded")
+        if self.hold is not None:  # the message is out, but the answer is slow
+            self.holding += 1
+            await self.hold.wait()
+            self.holding -= 1
         self.used += 1
         self.sent.append(body)
         return {"message_id": _hex_id(), "date": int(time.time() * 1000)}
@@ -189,6 +195,12 @@ class FakeZaloOa(_Local):
     cs_calls: list[J] = field(default_factory=list)  # every CS message body received
     token_calls: list[J] = field(default_factory=list)  # every OAuth form received
     users: dict[str, OaUser] = field(default_factory=dict)
+    hold: asyncio.Event | None = None  # if given, CS messages are answered once it is set
+    templates: dict[str, J] = field(default_factory=dict)  # ZBS template id → its details
+    template_sent: list[J] = field(default_factory=list)  # accepted template messages
+    template_calls: list[J] = field(default_factory=list)  # every template body received
+    night: bool = False  # Zalo's night ban (22:00-06:00): templates are refused with -234
+    holding: int = 0  # CS calls waiting on `hold`
 
     def __post_init__(self) -> None:
         self.seed = self.refresh_token  # the first grant, for the bot's settings
@@ -196,6 +208,8 @@ class FakeZaloOa(_Local):
         self.routes = [
             Route("/v3.0/oa/message/cs", self._cs, methods=["POST"]),
             Route("/v4/oa/access_token", self._oauth, methods=["POST"]),
+            Route("/v3.0/oa/message/template", self._template, methods=["POST"]),
+            Route("/template/info/v2", self._template_info, methods=["GET"]),
         ]
 
     @property
@@ -265,10 +279,67 @@ class FakeZaloOa(_Local):
             return JSONResponse({"error": -230, "message": "User has not interacted in 7 days"})
         if self.quota <= 0:
             return JSONResponse({"error": -211, "message": "Out of quota"})
+        if self.hold is not None:  # the message is out, but the answer is slow
+            self.holding += 1
+            await self.hold.wait()
+            self.holding -= 1
         self.quota -= 1
         self.sent.append(body)
         data = {"message_id": f"oa{next(self._ids)}", "user_id": user.user_id}
         return JSONResponse({"error": 0, "message": "Success", "data": data})
+
+    def add_template(
+        self,
+        template_id: str,
+        params: tuple[tuple[str, bool, int], ...] = (("noi_dung", True, 200), ("ngay", True, 10)),
+        status: str = "ENABLE",
+    ) -> None:
+        """An approved ZBS template with (name, required, maxLength) parameters."""
+        params_ = [
+            {"name": n, "require": r, "type": "STRING", "maxLength": m, "minLength": 0}
+            for n, r, m in params
+        ]
+        self.templates[template_id] = {
+            "templateId": template_id,
+            "templateName": f"Mẫu {template_id}",
+            "status": status,
+            "listParams": params_,
+        }
+
+    async def _template(self, request: Request) -> JSONResponse:
+        body = json.loads(await request.body())
+        self.template_calls.append(body)
+        if not self.access_token or request.headers.get("access_token") != self.access_token:
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        template = self.templates.get(str(body.get("template_id")))
+        if template is None or template["status"] != "ENABLE":
+            return JSONResponse({"error": -201, "message": "Template does not exist"})
+        data = body.get("template_data")
+        for param in template["listParams"]:
+            value = data.get(param["name"]) if isinstance(data, dict) else None
+            if value is None and param["require"]:
+                return JSONResponse({"error": -201, "message": f"missing {param['name']}"})
+            if value is not None and len(str(value)) > param["maxLength"]:
+                return JSONResponse({"error": -201, "message": f"{param['name']} too long"})
+        user = self.users.get(str(body.get("user_id")))
+        if user is None or not user.follows:
+            return JSONResponse({"error": -213, "message": "User has not followed the OA"})
+        if self.night:
+            return JSONResponse({"error": -234, "message": "Not allowed from 22:00 to 06:00"})
+        if self.quota <= 0:
+            return JSONResponse({"error": -211, "message": "Out of quota"})
+        self.quota -= 1
+        self.template_sent.append(body)
+        answer = {"msg_id": f"t{next(self._ids)}", "sent_time": str(int(time.time() * 1000))}
+        return JSONResponse({"error": 0, "message": "Success", "data": answer})
+
+    async def _template_info(self, request: Request) -> JSONResponse:
+        if request.headers.get("access_token") != self.access_token:
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        template = self.templates.get(request.query_params.get("template_id", ""))
+        if template is None:
+            return JSONResponse({"error": -201, "message": "Template does not exist"})
+        return JSONResponse({"error": 0, "message": "Success", "data": template})
 
     def _check(self, message: J) -> str | None:
         """-201 reasons: text length, too many or malformed buttons."""
