@@ -119,7 +119,7 @@ CATALOG: dict[str, str] = {
     "dashboard.reported": "Đã báo cáo",
     "dashboard.count_rate": "{part}/{whole} ({rate})",
     "dashboard.compliant": "Chấp hành đầy đủ (trong số đã báo cáo)",
-    "dashboard.hidden": "ẩn (nhóm dưới {k} người)",
+    "dashboard.hidden": "ẩn (nhóm dưới {k} người, hoặc có thể suy ra)",
     "dashboard.violations": "Tự khai vi phạm",
     "dashboard.late": "Nộp sau hạn",
     "dashboard.quiz": "Câu đố: câu đúng",

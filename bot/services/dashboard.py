@@ -142,8 +142,10 @@ async def build(
     first = _first(campaign)
     shown_from = max(first, monday - timedelta(days=7 * (weeks - 1)))
     before_from = max(first, shown_from - timedelta(days=7 * weeks))
+    # Every unit, not only the scope's: whether a unit may be shown also depends on the
+    # units around it (a shown total minus shown parts must not isolate a small group).
     trend = await report_counts.trend(
-        session, campaign_id=campaign.id, first=before_from, last=monday, unit_ids=units
+        session, campaign_id=campaign.id, first=before_from, last=monday
     )
     rules = week_rules(trend, data)
 

@@ -168,6 +168,17 @@ async def test_small_units_violations_follow_the_donvi_rule(site, threshold, dep
     assert f"tự khai vi phạm: {'1' if team else 'ẩn'}" in own
 
 
+async def test_weeks_hidden_by_the_whole_organisation_stay_hidden_in_a_scope(site):
+    # Week 1: Sở X had 5 reports and Phòng 2 only 2; Phòng 1's 3 would give Phòng 2's
+    # compliance away by subtraction, so the digest hides it (tests/test_digest.py).
+    manager = await signed_in(site, "QL1")
+    answer = await manager.client.get("/dashboard/export")
+    weeks = list(load_workbook(BytesIO(answer.content))["Theo tuần"].iter_rows(values_only=True))
+    assert [row[2:] for row in weeks[1:]] == [(0.75, "ẩn"), (1.0, 0.75)]
+    page = (await manager.client.get("/dashboard")).text
+    assert page.count('<circle cx="') == 3  # two participation points, one compliance point
+
+
 async def test_the_export_is_the_view_as_a_safe_workbook(site):
     async with site.sessionmaker() as session, session.begin():
         await session.execute(update(Campaign).values(name='=HYPERLINK("http://x","bấm")'))
