@@ -102,19 +102,20 @@ async def viewer_scope(
     return unit
 
 
-async def current_campaign(session: AsyncSession, *, now: datetime) -> tuple[Campaign, date] | None:
-    """The newest campaign that has started, with the Monday of its latest week up to now."""
+async def started_campaigns(session: AsyncSession, *, now: datetime) -> list[tuple[Campaign, date]]:
+    """Campaigns that have started, newest first, with the Monday of their latest week so far."""
     query = (
         select(Campaign)
         .options(selectinload(Campaign.units).selectinload(CampaignUnit.unit))
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
     )
+    found = []
     for campaign in (await session.execute(query)).scalars():
         monday = period_of(campaign, now).start
         last = campaign.ends_on - timedelta(days=campaign.ends_on.weekday())
         if monday + timedelta(days=6) >= campaign.starts_on:
-            return campaign, min(monday, last)
-    return None
+            found.append((campaign, min(monday, last)))
+    return found
 
 
 async def build(
@@ -129,13 +130,16 @@ async def build(
     """The viewer's dashboard of `unit_id` (None: their whole reach) over the last `weeks`."""
     unit = await viewer_scope(session, viewer=viewer, unit_id=unit_id)
     weeks = weeks if weeks in WEEK_CHOICES else DEFAULT_WEEKS
-    found = await current_campaign(session, now=now)
-    if found is None:
+    started = await started_campaigns(session, now=now)
+    if not started:
         raise Refused(404, t("dashboard.no_campaign"))
-    campaign, monday = found
-    data = await board(session, campaign=campaign, monday=monday, topics=topics)
-    digest = digest_for(data, scope=unit.id if unit else None)
-    if digest is None:
+    # The newest campaign the scope takes part in (campaigns may cover different units).
+    for campaign, monday in started:
+        data = await board(session, campaign=campaign, monday=monday, topics=topics)
+        digest = digest_for(data, scope=unit.id if unit else None)
+        if digest is not None:
+            break
+    else:
         raise Refused(404, t("dashboard.nobody"))
     scope = digest.unit_id
     units = scope_units(data, scope)

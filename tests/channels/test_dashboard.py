@@ -7,6 +7,7 @@ tests/digest_org.py (week 2 of the campaign, Thursday evening), on SQLite and Po
 from __future__ import annotations
 
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -131,6 +132,26 @@ async def test_an_admin_sees_everything(site):
     other = await admin.client.get("/dashboard", params={"unit": sibling, "weeks": 4})
     assert other.status_code == 200 and "Đã báo cáo 2/4 (50%)" in text_of(other.text)
     assert '<option value="4" selected>' in other.text
+
+
+async def test_each_scope_gets_the_newest_campaign_it_takes_part_in(site):
+    async with site.sessionmaker() as session, session.begin():
+        await campaigns.create_campaign(
+            session,
+            name="Đợt riêng Phòng 2",
+            starts_on=date(2026, 11, 9),
+            ends_on=date(2026, 12, 20),
+            units=[await org.find_unit(session, path="Sở X/Phòng 2")],
+            timezone="Asia/Ho_Chi_Minh",
+            now=site.clock(),
+        )
+    first = text_of((await (await signed_in(site, "QL1")).client.get("/dashboard")).text)
+    second = text_of((await (await signed_in(site, "QL2")).client.get("/dashboard")).text)
+    assert "«Thi đua 2026»" in first
+    assert "«Đợt riêng Phòng 2»" in second and "Đã báo cáo 0/4 (0%)" in second
+    site.clock.now = local(2026, 10, 20, 9, 0)  # before any campaign
+    early = await (await signed_in(site, "QL1")).client.get("/dashboard")
+    assert early.status_code == 404 and t("dashboard.no_campaign") in early.text
 
 
 # (threshold, Phòng 1 shown, Tổ A shown). Sở X = Phòng 1 (4) + Phòng 2 (4) + Văn phòng (1):
