@@ -366,6 +366,7 @@ class WebChannel:
                 "role": ROLE_LABELS[person.role],
                 "csrf": web_sessions.csrf_token(token),
                 "quick": [f"/{name}" for name in QUICK if name in offered],
+                "dashboard": person.role in dashboard.VIEWERS,
             }
         )
 

@@ -87,6 +87,7 @@ CATALOG: dict[str, str] = {
     ),
     "web.notify_failed": "Không bật được thông báo trên thiết bị này.",
     "web.devices": "Thiết bị của tôi",
+    "web.dashboard": "Bảng theo dõi",
     "web.devices_intro": "Các trình duyệt đang đăng nhập vào tài khoản của anh/chị:",
     "web.device_line": "Đăng nhập {created} · dùng gần nhất {seen}",
     "web.device_this": "Thiết bị này",

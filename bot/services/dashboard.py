@@ -30,6 +30,7 @@ from bot.services.report_people import people_rows
 from bot.services.report_tree import Counts, pct
 from bot.services.report_window import days
 
+VIEWERS = frozenset({Role.MANAGER, Role.ADMIN})
 WEEK_CHOICES = (4, 8, 12)
 DEFAULT_WEEKS = 8
 WEAK_TOPICS = 3
@@ -91,7 +92,7 @@ async def viewer_scope(
     session: AsyncSession, *, viewer: Person, unit_id: int | None
 ) -> Unit | None:
     """The unit the viewer asked for (None: their whole reach), refused outside their reach."""
-    if viewer.role not in (Role.MANAGER, Role.ADMIN):
+    if viewer.role not in VIEWERS:
         raise Refused(403, t("dashboard.forbidden"))
     if unit_id is None:
         return None if viewer.role == Role.ADMIN else await session.get(Unit, viewer.unit_id)

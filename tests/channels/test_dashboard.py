@@ -68,6 +68,7 @@ def text_of(html: str) -> str:
 
 async def test_a_manager_sees_own_units_and_drills_down(site):
     browser = await signed_in(site, "QL1")
+    assert (await browser.client.get("/api/me")).json()["dashboard"] is True
     page = await browser.client.get("/dashboard")
     assert page.status_code == 200, page.text
     shown = text_of(page.text)
@@ -109,6 +110,7 @@ async def test_forged_urls_and_employees_are_refused(site):
             assert t("dashboard.not_yours") in answer.text and "Em Hai" not in answer.text
     assert (await manager.client.get("/dashboard?unit=abc")).status_code == 404
     employee = await signed_in(site, "B1")
+    assert (await employee.client.get("/api/me")).json()["dashboard"] is False
     for path in ("/dashboard", "/dashboard/export", f"/dashboard?unit={sibling}"):
         answer = await employee.client.get(path)
         assert answer.status_code == 403 and t("dashboard.forbidden") in answer.text

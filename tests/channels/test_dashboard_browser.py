@@ -67,7 +67,7 @@ async def test_a_manager_drills_into_a_unit_and_exports(chromium, site, tmp_path
     await page.get_by_role("button", name="Tham gia").click()
     await page.locator(".msg.bot").first.wait_for()
 
-    await page.goto(f"{url}/dashboard")
+    await page.get_by_role("link", name="Bảng theo dõi").click()
     await page.get_by_role("heading", name="Sở X/Phòng 1").wait_for()
     await page.screenshot(path=folder / "dashboard.png")
     await page.locator("svg.chart").scroll_into_view_if_needed()
