@@ -585,7 +585,9 @@ class WebChannel:
         found = await self._dashboard(request)
         if isinstance(found, Response):
             return found
-        data = await asyncio.to_thread(dashboard.workbook, found)
+        async with self._sessionmaker() as session:
+            book = await dashboard.export(session, found)
+        data = await asyncio.to_thread(dashboard.workbook, found, book)
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -16,8 +16,6 @@ from bot.services.dashboard_svg import chart_svg
 from bot.services.digest_text import change, rate, topic_label
 from bot.services.report_tree import pct
 
-NAMES_SHOWN = 100
-
 
 def href(unit: int | None, weeks: int, *, export: bool = False) -> str:
     """A link to the dashboard (or its workbook) of a unit."""
@@ -249,15 +247,14 @@ def _topics(board: Dashboard) -> str:
 
 
 def _missing(board: Dashboard) -> str:
-    title = t("dashboard.missing", count=len(board.missing))
+    title = t("dashboard.missing", count=board.missing_count)
     if not board.missing:
         done = escape(t("dashboard.all_reported"))
         return f"<section><h2>{escape(title)}</h2><p>{done}</p></section>"
     items = "".join(
-        f"<li>{escape(name)} <small>{escape(path)}</small></li>"
-        for path, name in board.missing[:NAMES_SHOWN]
+        f"<li>{escape(name)} <small>{escape(path)}</small></li>" for path, name in board.missing
     )
-    rest = len(board.missing) - NAMES_SHOWN
+    rest = board.missing_count - len(board.missing)
     more = f"<p>{escape(t('dashboard.missing_more', rest=rest))}</p>" if rest > 0 else ""
     return f'<section><h2>{escape(title)}</h2><ul class="missing">{items}</ul>{more}</section>'
 

@@ -8,16 +8,27 @@ compliance and violations are shown only where `disclosure` (through the board) 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.texts import t
-from bot.db.models import Campaign, CampaignUnit, Person, Role, Unit
+from bot.db.models import (
+    Campaign,
+    CampaignUnit,
+    CheckIn,
+    Person,
+    QuizDelivery,
+    ReminderDelivery,
+    Role,
+    Unit,
+    ViolationReport,
+)
 from bot.services import org, report_counts
 from bot.services.campaigns import period_of
 from bot.services.digest import Board, Digest, board, digest_for
@@ -25,10 +36,10 @@ from bot.services.digest_chart import Point, trend_points
 from bot.services.digest_report import scope_units, week_rules
 from bot.services.digest_text import topic_label
 from bot.services.exports import Percent, Sheet, workbook_bytes
-from bot.services.report_book import Book, book_sheets, unit_totals
+from bot.services.report_book import Book, book_sheets
 from bot.services.report_people import people_rows
 from bot.services.report_tree import Counts, pct
-from bot.services.report_window import days
+from bot.services.report_window import Window, days
 
 VIEWERS = frozenset({Role.MANAGER, Role.ADMIN})
 WEEK_CHOICES = (4, 8, 12)
@@ -79,8 +90,15 @@ class Dashboard:
     violations: int | None  # this week; None: hidden
     reminders: tuple[int, int]  # (acknowledged, received) this week
     lines: list[Line]
-    missing: list[tuple[str, str]]  # (unit path, name) of this week's non-reporters
-    book: Book  # this week's per-person rows, for the workbook
+    missing: list[tuple[str, str]]  # (unit path, name): the first this week's non-reporters
+    data: Board
+    units: list[int]  # participating units of the scope, path order
+    generated: datetime
+
+    @property
+    def missing_count(self) -> int:
+        """Everyone of the scope without a complete check-in this week."""
+        return self.digest.counts.people - self.digest.counts.reported
 
     @property
     def weak(self) -> list[tuple[str, int, int]]:
@@ -167,13 +185,9 @@ async def build(
     every = trend_points(trend, units=units, people=people, mondays=mondays, visible=visible)
     points = [p for p in every if p.monday >= shown_from]
     earlier = [p for p in every if p.monday < shown_from]
-    rows = await people_rows(session, campaign=campaign, window=data.window, unit_ids=units)
-    book = Book(campaign, data.window, data.tree, units, scope, rows, now)
-    totals = unit_totals(book)
+    totals = data.tree.rollup(await _week_counts(session, data.window), data.keep)
     period = days(campaign, shown_from, monday + timedelta(days=6), now=now)
-    topic_rows = await report_counts.topic_counts(
-        session, window=period, topics=topics, unit_ids=units
-    )
+    topic_rows = await _topics(session, period, topics, units)
     return Dashboard(
         campaign=campaign,
         weeks=weeks,
@@ -188,8 +202,107 @@ async def build(
         violations=_violations(data, scope, totals),
         reminders=_reminders(data, scope, totals),
         lines=_lines(data, scope, totals),
-        missing=[(r.path, r.name) for r in rows if not r.reported],
-        book=book,
+        missing=await _missing(session, data, units),
+        data=data,
+        units=units,
+        generated=now,
+    )
+
+
+async def _week_counts(session: AsyncSession, window: Window) -> dict[int, Counts]:
+    """Per own unit: the week's self-reported violations and reminders (received, confirmed)."""
+    own: dict[int, Counts] = defaultdict(Counts)
+    violations = (
+        select(Person.unit_id, func.count())
+        .select_from(ViolationReport)
+        .join(Person, ViolationReport.person_id == Person.id)
+        .where(
+            Person.active.is_(True),
+            ViolationReport.occurred_on >= window.first,
+            ViolationReport.occurred_on <= window.last,
+        )
+        .group_by(Person.unit_id)
+    )
+    for unit_id, count in await session.execute(violations):
+        own[unit_id].violations = count
+    reminders = (
+        select(Person.unit_id, func.count(), func.count(ReminderDelivery.acknowledged_at))
+        .select_from(ReminderDelivery)
+        .join(Person, ReminderDelivery.person_id == Person.id)
+        .where(
+            Person.active.is_(True),
+            ReminderDelivery.sent_at >= window.start,
+            ReminderDelivery.sent_at < window.end,
+        )
+        .group_by(Person.unit_id)
+    )
+    for unit_id, sent, acknowledged in await session.execute(reminders):
+        own[unit_id].reminders, own[unit_id].acknowledged = sent, acknowledged
+    return dict(own)
+
+
+async def _topics(
+    session: AsyncSession, window: Window, topics: Mapping[str, str], units: list[int]
+) -> list[tuple[str, int, int]]:
+    """(topic, answered, correct) over the window for the people of `units`.
+
+    Questions are mapped to topics in SQL, as in the digest (`report_counts`).
+    """
+    general = literal("general")
+    topic = case(dict(topics), value=QuizDelivery.item_id, else_=general) if topics else general
+    rows = (
+        select(topic.label("topic"), QuizDelivery.correct.label("correct"))
+        .join(Person, QuizDelivery.person_id == Person.id)
+        .where(
+            Person.active.is_(True),
+            Person.unit_id.in_(units),
+            QuizDelivery.answered_at >= window.start,
+            QuizDelivery.answered_at < window.end,
+        )
+        .subquery()
+    )
+    query = select(
+        rows.c.topic, func.count(), func.count().filter(rows.c.correct.is_(True))
+    ).group_by(rows.c.topic)
+    return [(topic, answered, correct) for topic, answered, correct in await session.execute(query)]
+
+
+async def _missing(session: AsyncSession, data: Board, units: list[int]) -> list[tuple[str, str]]:
+    """The first NAMES_SHOWN people of the scope without a complete check-in this week."""
+    reported = (
+        select(CheckIn.id)
+        .where(
+            CheckIn.person_id == Person.id,
+            CheckIn.campaign_id == data.campaign.id,
+            CheckIn.period_start == data.window.first,
+            CheckIn.complete.is_(True),
+        )
+        .exists()
+    )
+    query = (
+        select(Person.unit_id, Person.full_name)
+        .where(Person.active.is_(True), Person.unit_id.in_(units), ~reported)
+        .order_by(Person.unit_id, Person.id)
+        .limit(NAMES_SHOWN)
+    )
+    found = [(data.tree.nodes[u].path, name) for u, name in await session.execute(query)]
+    return sorted(found, key=lambda row: row[0])  # stable: roster order within a unit
+
+
+async def export(session: AsyncSession, dashboard: Dashboard) -> Book:
+    """The scope's per-person rows of the week, for the workbook."""
+    data = dashboard.data
+    rows = await people_rows(
+        session, campaign=dashboard.campaign, window=data.window, unit_ids=dashboard.units
+    )
+    return Book(
+        dashboard.campaign,
+        data.window,
+        data.tree,
+        dashboard.units,
+        dashboard.scope,
+        rows,
+        dashboard.generated,
     )
 
 
@@ -275,7 +388,7 @@ def _lines(data: Board, scope: int | None, totals: dict[int, Counts]) -> list[Li
     return found
 
 
-def workbook(dashboard: Dashboard) -> bytes:
+def workbook(dashboard: Dashboard, book: Book) -> bytes:
     """The view as a workbook: the digest workbook's sheets and the weeks of the chart."""
     header = t("dashboard.weeks_header").split("|")
     rows = [
@@ -291,4 +404,4 @@ def workbook(dashboard: Dashboard) -> bytes:
     topic_header = t("dashboard.topics_header").split("|")
     topic_rows = [[topic_label(k), a, c, Percent(c, a)] for k, a, c in dashboard.topics]
     topics = Sheet(t("dashboard.sheet_topics"), topic_header, topic_rows)
-    return workbook_bytes([*book_sheets(dashboard.book, ranked=False), weeks, topics])
+    return workbook_bytes([*book_sheets(book, ranked=False), weeks, topics])

@@ -151,20 +151,6 @@ def _quiz_topics(window: Window, topics: Mapping[str, str]):
     ).group_by(rows.c.unit_id, rows.c.topic)
 
 
-async def topic_counts(
-    session: AsyncSession, *, window: Window, topics: Mapping[str, str], unit_ids: Collection[int]
-) -> list[tuple[str, int, int]]:
-    """(topic, answered, correct) over any span of days, for the people of `unit_ids`."""
-    keep = set(unit_ids)
-    found: dict[str, list[int]] = {}
-    for unit_id, topic, answered, correct in await session.execute(_quiz_topics(window, topics)):
-        if unit_id in keep:
-            mine = found.setdefault(topic, [0, 0])
-            mine[0] += answered
-            mine[1] += correct
-    return [(topic, a, c) for topic, (a, c) in found.items()]
-
-
 def delivered():
     """The recipient's copy was sent: one primary-key probe per copy.
 
