@@ -183,13 +183,23 @@ def _trend(board: Dashboard) -> str:
             "dashboard.versus",
             weeks=board.weeks,
             rate=_percent(board.previous),
-            change=change(board.average, board.previous),
+            change=_change(board.average, board.previous),
         )
     return (
         f"<section><h2>{escape(t('dashboard.trend', weeks=weeks))}</h2>"
         f"{chart_svg(board.points, unit=board.label)}"
         f'<p class="trend">{escape(line)}</p></section>'
     )
+
+
+def _change(now: int | None, before: int | None) -> str:
+    """The change between two periods (not 'since last week', as `digest_text.change`)."""
+    if now is None or before is None:
+        return ""
+    if now == before:
+        return t("dashboard.change_none")
+    key = "dashboard.change_up" if now > before else "dashboard.change_down"
+    return t(key, delta=abs(now - before))
 
 
 def _percent(value: int | None) -> str:

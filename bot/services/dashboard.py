@@ -154,7 +154,7 @@ async def build(
         raise Refused(404, t("dashboard.no_campaign"))
     # The newest campaign the scope takes part in (campaigns may cover different units).
     for campaign, monday in started:
-        data = await board(session, campaign=campaign, monday=monday, topics=topics)
+        data = await board(session, campaign=campaign, monday=monday, topics=topics, names=False)
         digest = digest_for(data, scope=unit.id if unit else None)
         if digest is not None:
             break
@@ -168,9 +168,14 @@ async def build(
     # Every unit, not only the scope's: whether a unit may be shown also depends on the
     # units around it (a shown total minus shown parts must not isolate a small group).
     trend = await report_counts.trend(
-        session, campaign_id=campaign.id, first=before_from, last=monday
+        session, campaign_id=campaign.id, first=shown_from, last=monday
     )
     rules = week_rules(trend, data)
+    if before_from < shown_from:  # the weeks before: participation only, the scope only
+        before = shown_from - timedelta(days=7)
+        trend |= await report_counts.trend(
+            session, campaign_id=campaign.id, first=before_from, last=before, unit_ids=units
+        )
 
     def visible(week: date, reported: int) -> bool:
         rule = rules.get(week)

@@ -136,6 +136,19 @@ async def test_an_admin_sees_everything(site):
     assert '<option value="4" selected>' in other.text
 
 
+async def test_the_period_is_compared_with_the_same_number_of_weeks_before(site):
+    async with site.sessionmaker() as session, session.begin():
+        await session.execute(update(Campaign).values(starts_on=date(2026, 10, 5)))
+    manager = await signed_in(site, "QL1")
+    page = text_of((await manager.client.get("/dashboard?weeks=4")).text)
+    # 19/10–09/11: 0 + 0 + 3 + 4 of 4 people a week; before: 05/10 and 12/10, nobody.
+    assert "Trung bình 4 tuần: 44% người báo cáo mỗi tuần" in page
+    assert "; 4 tuần trước đó: 0% (nay tăng 44 điểm %)." in page
+    whole = await manager.client.get("/dashboard?weeks=12")
+    assert ">05/10<" in whole.text and ">28/09<" not in whole.text  # from the campaign's start
+    assert "chưa có 12 tuần trước đó" in text_of(whole.text)
+
+
 async def test_each_scope_gets_the_newest_campaign_it_takes_part_in(site):
     async with site.sessionmaker() as session, session.begin():
         await campaigns.create_campaign(
