@@ -280,7 +280,7 @@ async def _topics(
 
 
 async def _missing(session: AsyncSession, data: Board, units: list[int]) -> list[tuple[str, str]]:
-    """The first NAMES_SHOWN people of the scope without a complete check-in this week."""
+    """Up to NAMES_SHOWN of the scope's non-reporters this week (lowest unit ids), by unit path."""
     reported = (
         select(CheckIn.id)
         .where(

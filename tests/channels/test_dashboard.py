@@ -123,6 +123,24 @@ async def test_forged_urls_and_employees_are_refused(site):
     assert "<script" not in (await manager.client.get("/dashboard")).text
 
 
+async def test_names_are_escaped_in_the_page_and_the_chart(site):
+    async with site.sessionmaker() as session, session.begin():
+        unit = await org.find_unit(session, path="Sở X/Phòng 1/Tổ A")
+        unit.name, unit.path = "Tổ <b>A</b>", "Sở X/Phòng 1/Tổ <b>A</b>"
+        person = await org.find_person(session, code="B2")  # has not reported: named
+        person.full_name = '<img src=x onerror="alert(1)">'
+        await session.execute(update(Campaign).values(name="</title><script>alert(1)</script>"))
+    manager = await signed_in(site, "QL1")
+    outer = (await manager.client.get("/dashboard")).text
+    inner = (await manager.client.get(f"/dashboard?unit={unit.id}")).text
+    admin = (await (await signed_in(site, "AD1")).client.get("/dashboard")).text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in admin
+    for page in (outer, inner, admin):
+        assert "<b>" not in page and "<script" not in page and "<img" not in page
+    assert "Tổ &lt;b&gt;A&lt;/b&gt;" in outer
+    assert "<title>Sở X/Phòng 1/Tổ &lt;b&gt;A&lt;/b&gt; — tỉ lệ theo tuần</title>" in inner
+
+
 async def test_an_admin_sees_everything(site):
     admin = await signed_in(site, "AD1")
     page = await admin.client.get("/dashboard")
