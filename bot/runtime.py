@@ -275,6 +275,7 @@ class Runtime:
             health=self.healthy,
             wake=self._wake,
             push=push,
+            content=self.app.router.content,
         )
         try:
             await self.web.start()

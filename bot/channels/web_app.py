@@ -7,6 +7,7 @@ through the router, exactly as a chat message would.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import json
@@ -30,17 +31,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.channels import web
+from bot.channels import web, web_dashboard
 from bot.channels.serving import WebServer
 from bot.channels.web_push import WebPush, b64url_decode
 from bot.channels.webhook import Health, always_ok
+from bot.content import Content, load_content
 from bot.core import outbox
 from bot.core.messages import Incoming, Reply, attachment_from_dict
 from bot.core.router import BotConfig, command_menu
 from bot.core.router import Route as BotRoute
 from bot.core.texts import ROLE_LABELS, t
 from bot.db.models import ChannelAccount, Outbox, OutboxStatus, WebSession
-from bot.services import web_push_store, web_sessions
+from bot.services import dashboard, digest, web_push_store, web_sessions
 from bot.services.invites import InviteRefused
 
 log = logging.getLogger(__name__)
@@ -129,9 +131,12 @@ class WebChannel:
         health: Health | None = None,
         wake: Callable[[str], None] | None = None,
         push: WebPush | None = None,
+        content: Content | None = None,
     ) -> None:
         self.config = config
         self.bot_config = bot_config  # which commands the menu offers (settings)
+        self._content = content
+        self._topics: dict[str, str] | None = None
         self._push = push
         self._wake = wake or (lambda channel: None)
         self._sessionmaker = sessionmaker
@@ -175,6 +180,8 @@ class WebChannel:
                 Route("/api/push", self.push_key, methods=["GET"]),
                 Route("/api/push", self.push_subscribe, methods=["POST"]),
                 Route("/api/push/remove", self.push_unsubscribe, methods=["POST"]),
+                Route("/dashboard", self.dashboard, methods=["GET"]),
+                Route("/dashboard/export", self.dashboard_export, methods=["GET"]),
                 Route("/healthz", self.healthz, methods=["GET"]),
                 Mount("/static", StaticFiles(directory=STATIC / "static"), name="static"),
             ]
@@ -361,6 +368,7 @@ class WebChannel:
                 "role": ROLE_LABELS[person.role],
                 "csrf": web_sessions.csrf_token(token),
                 "quick": [f"/{name}" for name in QUICK if name in offered],
+                "dashboard": person.role in dashboard.VIEWERS,
             }
         )
 
@@ -566,6 +574,60 @@ class WebChannel:
             )
         return _json({"ok": True})
 
+    # The manager dashboard: an HTML page and its workbook (who sees what: services/dashboard).
+
+    async def dashboard(self, request: Request) -> Response:
+        found = await self._dashboard(request)
+        if isinstance(found, Response):
+            return found
+        page = await asyncio.to_thread(web_dashboard.render, found)
+        return _html(page, cache="no-store")
+
+    async def dashboard_export(self, request: Request) -> Response:
+        found = await self._dashboard(request)
+        if isinstance(found, Response):
+            return found
+        async with self._sessionmaker() as session:
+            book = await dashboard.export(session, found)
+        data = await asyncio.to_thread(dashboard.workbook, found, book)
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "content-disposition": f"attachment; filename={web_dashboard.filename(found)}",
+                "cache-control": "private, no-store",
+            },
+        )
+
+    async def _dashboard(self, request: Request) -> dashboard.Dashboard | Response:
+        unit, weeks = _number(request, "unit"), _number(request, "weeks")
+        if unit is False or weeks is False:
+            return _html(
+                web_dashboard.message_page(t("web.not_found")), status=404, cache="no-store"
+            )
+        async with self._sessionmaker() as session, session.begin():
+            found = await self._live(session, request, change=False)
+            if isinstance(found, Response):
+                page = web_dashboard.message_page(t("dashboard.signed_out"))
+                return _html(page, status=401, cache="no-store")
+            try:
+                return await dashboard.build(
+                    session,
+                    viewer=found.account.person,
+                    unit_id=unit,
+                    weeks=weeks or dashboard.DEFAULT_WEEKS,
+                    now=self._clock(),
+                    topics=self._topic_map(),
+                )
+            except dashboard.Refused as refused:
+                page = web_dashboard.message_page(refused.message)
+                return _html(page, status=refused.status, cache="no-store")
+
+    def _topic_map(self) -> dict[str, str]:
+        if self._topics is None:
+            self._topics = digest.topic_map(self._content or load_content())
+        return self._topics
+
     def _local(self, moment: datetime) -> str:
         return moment.astimezone(self._tz).strftime("%H:%M %d/%m/%Y")
 
@@ -604,6 +666,14 @@ def _subscription(body: object) -> tuple[str, str, str] | None:
     if len(point) != 65 or point[0] != 4 or len(secret) != 16:
         return None
     return endpoint, p256dh, auth
+
+
+def _number(request: Request, name: str) -> int | bool | None:
+    """A whole-number query parameter; None when absent, False when malformed."""
+    text = request.query_params.get(name)
+    if text is None or text == "":
+        return None
+    return int(text) if text.isdigit() and len(text) < 19 else False
 
 
 def _equal(given: str, expected: str) -> bool:

@@ -51,9 +51,17 @@ class Board:
 
 
 async def board(
-    session: AsyncSession, *, campaign: Campaign, monday: date, topics: Mapping[str, str]
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    monday: date,
+    topics: Mapping[str, str],
+    names: bool = True,
 ) -> Board:
-    """Compute the week starting `monday` for all units of the campaign."""
+    """Compute the week starting `monday` for all units of the campaign.
+
+    `names=False` leaves out the non-reporters' names (the dashboard reads its scope's own).
+    """
     window = week(campaign, monday)
     tree = await report_counts.load_tree(session)
     keep = tree.participating(campaign)
@@ -67,14 +75,18 @@ async def board(
         found = ranks(children, totals)
         ranked.update(found)
         rivals[parent] = len(found)
-    names = await report_counts.missing_names(
-        session, campaign_id=campaign.id, monday=monday, cap=NAMES_SHOWN
+    missing = (
+        await report_counts.missing_names(
+            session, campaign_id=campaign.id, monday=monday, cap=NAMES_SHOWN
+        )
+        if names
+        else {}
     )
     k = campaign.privacy_min_group
     rule = disclosure.decide(tree.children, totals, k)
     before = {u: c.prev_reported for u, c in totals.items()}
     previous = disclosure.hidden_units(tree.children, before, k)
-    return Board(campaign, window, tree, keep, totals, ranked, rivals, names, rule, previous)
+    return Board(campaign, window, tree, keep, totals, ranked, rivals, missing, rule, previous)
 
 
 @dataclass(frozen=True, slots=True)

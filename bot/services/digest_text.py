@@ -23,7 +23,7 @@ def topic_label(topic: str) -> str:
 
 
 def change(now: int | None, before: int | None) -> str:
-    """', tăng 5 điểm % so với tuần trước' from two displayed percentages."""
+    """', tăng 5 điểm phần trăm so với tuần trước' from two displayed percentages."""
     if now is None or before is None:
         return ""
     if now == before:

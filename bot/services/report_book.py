@@ -64,15 +64,14 @@ def person_key(row: PersonRow) -> tuple[int, ...]:
 
 def workbook(book: Book, *, ranked: bool) -> bytes:
     """Summary, units and people sheets; `ranked` sorts for emulation, else by unit path."""
+    return workbook_bytes(book_sheets(book, ranked=ranked))
+
+
+def book_sheets(book: Book, *, ranked: bool) -> list[Sheet]:
+    """The sheets of `workbook` (the dashboard adds its own after them)."""
     totals = unit_totals(book)
     rule = privacy(book)
-    return workbook_bytes(
-        [
-            _summary(book, totals, rule),
-            _units(book, totals, ranked, rule),
-            _people(book, ranked),
-        ]
-    )
+    return [_summary(book, totals, rule), _units(book, totals, ranked, rule), _people(book, ranked)]
 
 
 @dataclass(frozen=True, slots=True)

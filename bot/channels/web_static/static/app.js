@@ -23,7 +23,8 @@
   };
 
   const signedOut = (text) => {
-    for (const id of ["chat", "composer", "devices", "devices-open"]) $(id).hidden = true;
+    const parts = ["chat", "composer", "devices", "devices-open", "dashboard-open"];
+    for (const id of parts) $(id).hidden = true;
     if (text) $("signed-out-text").textContent = text;
     $("signed-out").hidden = false;
     status("");
@@ -225,6 +226,7 @@
     try {
       const me = await api("GET", "/api/me");
       csrf = me.csrf;
+      $("dashboard-open").hidden = !me.dashboard;
       for (const command of me.quick) {
         const chip = el("button", "chip", command);
         chip.type = "button";
