@@ -6,6 +6,7 @@ PushManager would; the server's keys come from `atgt web keys`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -283,3 +284,34 @@ async def test_atgt_run_offers_push_once_keys_exist(keys_made, tmp_path):
         assert runtime.push.keys.public_key == stored.public_key
     finally:
         await runtime.stop()
+
+
+async def test_a_person_export_has_their_devices_and_subscriptions_without_secrets(
+    push_site, database_url, tmp_path
+):
+    site = push_site
+    phone, laptop = await joined(site, "NV1"), await joined(site, "NV1")
+    other = await joined(site, "NV2")
+    device = PushBrowser("http://127.0.0.1:9/push/nv1")
+    assert (await phone.post("/api/push", device.json)).status_code == 200
+    assert (
+        await other.post("/api/push", PushBrowser("http://127.0.0.1:9/push/nv2").json)
+    ).status_code == 200
+    exported = tmp_path / "nv1.json"
+
+    result = await asyncio.to_thread(
+        run_cli, database_url, "org", "forget", "NV1", "--export", str(exported), "--yes"
+    )
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert len(data["web_session"]) == 2 and all(d["label"] for d in data["web_session"])
+    (subscription,) = data["web_push_subscription"]
+    assert subscription["endpoint"] == device.json["endpoint"]
+    text = exported.read_text(encoding="utf-8")
+    assert "token_hash" not in text and device.json["keys"]["auth"] not in text
+    assert device.json["keys"]["p256dh"] not in text
+    for browser in (phone, laptop):
+        assert (await browser.client.get("/api/me")).status_code == 401
+    assert (await other.client.get("/api/me")).status_code == 200
+    assert await subscriptions(site) == 1  # NV2's stays
