@@ -283,8 +283,10 @@ class Runtime:
             await self._channel_state(WEB, "failed")
             raise
         await self._channel_state(WEB, "running")
-        # Nothing to pace: putting a row into a thread calls no platform (is_message is False).
-        await self._add_sender(WebTransport(push), rate=1000.0, chat_interval=0.0)
+        # Without push nothing is paced (a thread calls no platform); with push, the pushes
+        # keep to ATGT_WEB_PUSH_RATE and a push service's 429 pauses them.
+        rate = self.settings.web_push_rate if push is not None else 1000.0
+        await self._add_sender(WebTransport(push), rate=rate, chat_interval=0.0)
 
     async def _web_push(self, web_url: str) -> WebPush | None:
         """Web Push, when `atgt web keys` has stored a key pair."""

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     # The web channel (the bot in a browser) runs when its public base URL is set.
     web_url: str | None = None
     web_port: int = Field(default=8083, ge=1, le=65535)
+    # Web Push notifications a second, over all push services (a 429 pauses them as well).
+    web_push_rate: float = Field(default=100.0, gt=0, le=1000)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # A JSON list, or paths separated by commas (or the OS path separator), or one path.
     content_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)

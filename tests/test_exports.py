@@ -8,7 +8,9 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+import segno
 from openpyxl import load_workbook
+from PIL import Image
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
@@ -16,7 +18,7 @@ from bot.cli import app
 from bot.db.models import Person
 from bot.db.session import make_engine, make_sessionmaker
 from bot.services import digest, digest_report
-from bot.services.exports import Percent, Sheet, workbook_bytes
+from bot.services.exports import Percent, Picture, Sheet, workbook_bytes
 from tests.conftest import FakeClock
 from tests.digest_org import build, local
 from tests.harness import ROSTER, linked_chat, make_router, shipped_content
@@ -215,11 +217,86 @@ def test_invite_workbook_says_when_links_are_missing(database_url, tmp_path):
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     first = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
-    assert first["Link Telegram"] in (None, "")
+    assert first["Link Telegram"] in (None, "") and first["Link web"] in (None, "")
     assert f"/start {first['Mã mời']}" in first["Tin nhắn mời"]
+    assert sheet._images == []  # no link, nothing to scan
     assert "ATGT_TELEGRAM_BOT_USERNAME" in result.output
     notes = [c.value for row in book["Ghi chú"].iter_rows() for c in row if c.value]
     assert any("ATGT_TELEGRAM_BOT_USERNAME" in note for note in notes)
+
+
+def qr_modules(png: bytes) -> list[list[bool]]:
+    """The dark/light modules of a QR code image, read from its pixels.
+
+    The symbol spans the dark pixels' bounding box; its top-left finder pattern is 7 modules
+    wide, which gives the module size. Each module is sampled at its centre.
+    """
+    image = Image.open(BytesIO(png)).convert("L")
+    width, height = image.size
+    dark = [[image.getpixel((x, y)) < 128 for x in range(width)] for y in range(height)]
+    top = next(y for y in range(height) if any(dark[y]))
+    left = min(x for y in range(height) for x in range(width) if dark[y][x])
+    right = max(x for y in range(height) for x in range(width) if dark[y][x])
+    finder = next(x for x in range(left, right + 2) if not dark[top][x]) - left
+    module = finder / 7
+    count = round((right - left + 1) / module)
+    return [
+        [dark[top + int((r + 0.5) * module)][left + int((c + 0.5) * module)] for c in range(count)]
+        for r in range(count)
+    ]
+
+
+def symbol(text: str) -> list[list[bool]]:
+    """The QR symbol a reader expects for `text`, computed by the library's encoder."""
+    return [[bool(m) for m in row] for row in segno.make(text, error="m", micro=False).matrix]
+
+
+def qr_codes_by_row(sheet) -> dict[int, bytes]:
+    """Each image of the QR column by its (1-based) row."""
+    column = [c.value for c in sheet[1]].index("Mã QR")
+    found = {}
+    for image in sheet._images:
+        assert image.anchor._from.col == column
+        found[image.anchor._from.row + 1] = image._data()
+    return found
+
+
+@pytest.mark.parametrize("web_url", ["", "https://atgt.example.gov.vn"])
+def test_invite_workbook_has_a_qr_code_of_each_persons_link(database_url, tmp_path, web_url):
+    _, book = invite(
+        database_url, tmp_path, ATGT_TELEGRAM_BOT_USERNAME="atgt_bot", ATGT_WEB_URL=web_url
+    )
+
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    codes = qr_codes_by_row(sheet)
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows and sorted(codes) == list(range(2, len(rows) + 2))  # one image per person
+    for number, values in enumerate(rows, start=2):
+        row = dict(zip(header, values, strict=True))
+        link = row["Link web"] or row["Link Telegram"]
+        assert link.endswith(row["Mã mời"]) and link in row["Tin nhắn mời"]
+        assert link.startswith(web_url or "https://t.me/atgt_bot")
+        assert qr_modules(codes[number]) == symbol(link)
+        assert row["Mã QR"] is None  # the cell under the image stays empty
+        assert sheet.row_dimensions[number].height >= 90  # the row holds the image
+    other = symbol(f"{link}X")
+    assert qr_modules(codes[2]) != other  # the reading tells links apart
+
+
+def test_the_writer_places_pictures_over_empty_cells():
+    header = ["=Tên", "Mã QR"]
+    rows = [["=1+1", Picture.qr("https://a.example/j/1")], ["+84", None], ["b", Picture.qr("2")]]
+    sheet = load_workbook(BytesIO(workbook_bytes([Sheet("QR", header, rows)]))).worksheets[0]
+
+    codes = qr_codes_by_row(sheet)  # reads each image once (openpyxl closes it)
+    assert sorted(codes) == [2, 4]
+    assert qr_modules(codes[2]) == symbol("https://a.example/j/1")
+    assert qr_modules(codes[4]) == symbol("2")
+    assert [sheet.cell(r, 1).value for r in (2, 3, 4)] == ["=1+1", "+84", "b"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
+    assert [sheet.cell(r, 2).value for r in (2, 3, 4)] == [None, None, None]
+    assert sheet.row_dimensions[3].height is None  # rows without a picture keep their height
 
 
 def test_the_writer_keeps_every_kind_of_value_as_what_it_is():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,14 @@ MAX_TEXT = 2000
 _CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
+@dataclass(slots=True)
+class WebPart:
+    """One reply on its way into a thread, and the push subscriptions already notified."""
+
+    reply: Reply
+    pushed: set[int] = field(default_factory=set)
+
+
 class WebTransport:
     """Delivery into the thread is the row's 'sent' mark; with Web Push on, a notification."""
 
@@ -33,20 +42,22 @@ class WebTransport:
     def __init__(self, push: WebPush | None = None) -> None:
         self._push = push
 
-    def parts(self, reply: Reply) -> list[Reply]:
-        return [reply]
+    def parts(self, reply: Reply) -> list[WebPart]:
+        return [WebPart(reply)]
 
-    async def send_part(self, chat_id: str, part: Reply) -> SendResult:
+    async def send_part(self, chat_id: str, part: WebPart) -> SendResult:
         if self._push is not None:
-            await self._push.notify(chat_id, part)
+            # A 429 raises RetryAfter; the sender retries this part, skipping `pushed`.
+            await self._push.notify(chat_id, part.reply, part.pushed)
         return SendResult()
 
     def is_group(self, chat_id: str) -> bool:
         return False
 
-    def is_message(self, part: Reply) -> bool:
-        # No platform to flood: the thread takes rows as fast as the sender claims them.
-        return False
+    def is_message(self, part: WebPart) -> bool:
+        # Without push there is no platform to flood: the thread takes rows as fast as the
+        # sender claims them. With push, the push services' rate limits pace the sender.
+        return self._push is not None
 
 
 def view(row: Outbox, tz: ZoneInfo) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 VAPID (RFC 8292) signs who we are with the key pair `atgt web keys` stored; the payload
 is encrypted for the browser alone (RFC 8291, aes128gcm). A push is a doorbell: the message
 is already in the thread, so a failed push is logged and never holds the thread back; a
-404/410 from the push service means the subscription is gone, and it is deleted.
+404/410 from the push service means the subscription is gone, and it is deleted. A 429 is
+the push service's flood control: it raises RetryAfter, the paced sender pauses every send
+and tries again, and the subscriptions already pushed to are not pushed to twice.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.delivery import RetryAfter
 from bot.core.messages import Reply
 from bot.core.texts import t
 from bot.services import web_push_store
@@ -39,6 +42,9 @@ PUSH_HOSTS = (
 )
 TTL_SECONDS = 24 * 3600
 BODY_CHARS = 160
+# A 429 without a usable Retry-After waits this long; a huge one is capped.
+DEFAULT_RETRY_AFTER = 1.0
+MAX_RETRY_AFTER = 3600.0
 
 
 def b64url(data: bytes) -> str:
@@ -118,6 +124,17 @@ def notification(reply: Reply) -> bytes:
     return json.dumps({"title": t("web.app_name"), "body": text}, ensure_ascii=False).encode()
 
 
+def retry_after(value: str | None) -> float:
+    """Seconds a 429's Retry-After asks for (an HTTP date or nonsense: the default)."""
+    try:
+        seconds = float(value or "")
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return DEFAULT_RETRY_AFTER
+    return min(seconds, MAX_RETRY_AFTER)
+
+
 def endpoint_allowed(endpoint: str, hosts: tuple[str, ...] | None) -> bool:
     """An https URL of a known push service (`hosts=None`: any http(s) URL, for tests)."""
     parts = urlsplit(endpoint)
@@ -153,14 +170,22 @@ class WebPush:
         """May a browser register this endpoint?"""
         return len(endpoint) <= 1000 and endpoint_allowed(endpoint, self.hosts)
 
-    async def notify(self, chat_id: str, reply: Reply) -> int:
-        """Push to every subscription of the chat; returns how many push services took it."""
+    async def notify(self, chat_id: str, reply: Reply, done: set[int] | None = None) -> int:
+        """Push to every subscription of the chat not in `done`; how many services took it.
+
+        Each subscription handled (pushed, gone or failed) joins `done`, so a retry after
+        RetryAfter (a 429) goes on with the rest.
+        """
+        done = set() if done is None else done
         async with self._sessionmaker() as session:
             subscriptions = await web_push_store.for_chat(session, chat_id=chat_id)
         payload = notification(reply)
         delivered = 0
         for subscription in subscriptions:
+            if subscription.id in done:
+                continue
             delivered += await self._push(subscription, payload)
+            done.add(subscription.id)
         return delivered
 
     async def _push(self, subscription: web_push_store.Subscription, payload: bytes) -> int:
@@ -179,6 +204,8 @@ class WebPush:
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("web push failed (%s); the message is in the thread", type(exc).__name__)
             return 0
+        if response.status_code == 429:
+            raise RetryAfter(retry_after(response.headers.get("retry-after")))
         if response.status_code in (404, 410):
             async with self._sessionmaker() as session, session.begin():
                 await web_push_store.drop(session, subscription_id=subscription.id)

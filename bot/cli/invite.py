@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import err, in_session, out, settings
 from bot.core.texts import t
 from bot.services import bot_state, invites, org, reach
-from bot.services.exports import Sheet, workbook_bytes
+from bot.services.exports import Picture, Sheet, workbook_bytes
 from bot.settings import Settings
 
 invite_app = typer.Typer(help="Mã mời tham gia bot.", no_args_is_help=True)
@@ -107,6 +107,8 @@ def _invite_unit(
                     web,
                     expires_at,
                     message,
+                    # For printed slips: the phone's camera opens the link the message names.
+                    Picture.qr(web or link) if web or link else None,
                 ]
             )
         return rows, username, await reach.zalo_bot_users(session)

@@ -742,7 +742,7 @@ CATALOG: dict[str, str] = {
     "cli.invite_bulk": "Đã tạo {count} mã mời cho đơn vị {path}, lưu tại {out}.",
     "cli.invite_sheet": "Mã mời",
     "cli.invite_header": (
-        "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Link Telegram|Link web|Hết hạn|Tin nhắn mời"
+        "Mã NV|Họ tên|Đơn vị|SĐT|Mã mời|Link Telegram|Link web|Hết hạn|Tin nhắn mời|Mã QR"
     ),
     "cli.invite_message": (
         "Kính gửi anh/chị {name}, anh/chị được mời tham gia hệ thống thi đua an toàn giao "
@@ -758,7 +758,9 @@ CATALOG: dict[str, str] = {
     "cli.invite_notes_sheet": "Ghi chú",
     "cli.invite_note": (
         "Cột «Tin nhắn mời» là nội dung soạn sẵn để gửi cho từng người (thư, tin nhắn SMS, "
-        "Zalo). Mỗi mã chỉ dùng một lần; đề nghị không gửi mã của người này cho người khác."
+        "Zalo). Cột «Mã QR» dùng để in phiếu mời: quét bằng camera điện thoại sẽ mở đường "
+        "link mời của người đó (link web nếu có, nếu không thì link Telegram). Mỗi mã chỉ "
+        "dùng một lần; đề nghị không gửi mã của người này cho người khác."
     ),
     "cli.invite_no_link_bulk": (
         "Chưa biết tên bot Telegram (ATGT_TELEGRAM_BOT_USERNAME) nên tệp không có đường link "

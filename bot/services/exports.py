@@ -1,7 +1,8 @@
 """Excel exports (openpyxl): the one workbook writer every export goes through.
 
 Every cell is written by `_cell`: user text always stays text (never a formula), dates and
-percentages are real Excel values with number formats. Every sheet gets a bold frozen
+percentages are real Excel values with number formats; a `Picture` (a QR code) is an image
+over an empty cell. Every sheet gets a bold frozen
 header, an autofilter, column widths from its content and an A4 fit-to-width print setup.
 """
 
@@ -14,9 +15,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import segno
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -30,6 +33,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_WIDTH = 60
 HEADER_WIDTH = 22  # long headers wrap instead of widening the column
 SAMPLE_ROWS = 200
+PIXELS_PER_CHARACTER = 7  # a column width unit on screen, in the default font
+POINTS_PER_PIXEL = 0.75
+QR_PIXELS = 120  # about 3 cm printed: scannable from an invitation slip
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,21 @@ class Percent:
     def value(self) -> float | None:
         """The fraction, or None."""
         return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A PNG image shown `pixels` square in its cell (the cell itself stays empty)."""
+
+    png: bytes
+    pixels: int
+
+    @classmethod
+    def qr(cls, text: str, pixels: int = QR_PIXELS) -> Picture:
+        """A QR code of `text` (error correction M, the quiet zone the standard asks for)."""
+        buffer = BytesIO()
+        segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=4, border=4)
+        return cls(buffer.getvalue(), pixels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +123,25 @@ def _write_sheet(workbook: Workbook, sheet: Sheet) -> None:
         page.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
     _print_setup(page, columns)
     page.append([_header_cell(page, name) for name in sheet.header])
-    for row in sheet.rows:
-        page.append([_cell(page, value, wrap=i in wrap) for i, value in enumerate(row)])
+    for number, row in enumerate(sheet.rows, start=2):
+        cells = []
+        for index, value in enumerate(row):
+            if isinstance(value, Picture):
+                _place(page, value, column=index, row=number)
+                cells.append(None)
+            else:
+                cells.append(_cell(page, value, wrap=index in wrap))
+        page.append(cells)
+
+
+def _place(page: Any, picture: Picture, *, column: int, row: int) -> None:
+    """The image over its cell; the row grows to hold it (set before the row is written)."""
+    image = Image(BytesIO(picture.png))
+    image.width = image.height = picture.pixels
+    page.add_image(image, f"{get_column_letter(column + 1)}{row}")
+    height = picture.pixels * POINTS_PER_PIXEL + 4
+    dimension = page.row_dimensions[row]
+    dimension.height = max(dimension.height or 0, height)
 
 
 def _title(text: str) -> str:
@@ -176,6 +214,8 @@ def _width(value: Any) -> int:
         return 0
     if isinstance(value, Percent):
         return 5
+    if isinstance(value, Picture):
+        return -(-value.pixels // PIXELS_PER_CHARACTER)
     if isinstance(value, datetime):
         return len("00/00/0000 00:00")
     if isinstance(value, date):

@@ -1,7 +1,11 @@
-"""One person's data: export it all, or forget it (delete the person and what points at them)."""
+"""One person's data: export it all, or forget it (delete the person and what points at them).
+
+A person's web devices and push subscriptions go with their web account (ON DELETE CASCADE).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -21,18 +25,25 @@ from bot.db.models import (
     Registration,
     ReminderDelivery,
     ViolationReport,
+    WebPushSubscription,
+    WebSession,
 )
 
 OWNED = (
     ChannelAccount, Registration, CheckIn, ViolationReport, QuizDelivery, QuizCard,
     ReminderDelivery, BroadcastRecipient, Nudge,
 )  # fmt: skip
+# Rows kept per web account; their secrets (a session token's hash, a subscription's
+# encryption keys) are credentials, not data about the person, and stay out of an export.
+BY_ACCOUNT = ((WebSession, {"token_hash"}), (WebPushSubscription, {"p256dh", "auth"}))
 
 
-def _row(obj: Any) -> dict[str, Any]:
-    """A model row as JSON-friendly values."""
+def _row(obj: Any, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """A model row as JSON-friendly values (without the columns left out)."""
     values = {}
     for column in inspect(obj).mapper.column_attrs:
+        if column.key in leave_out:
+            continue
         value = getattr(obj, column.key)
         values[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
     return values
@@ -44,6 +55,12 @@ async def export_person(session: AsyncSession, *, person: Person) -> dict[str, A
     for model in OWNED:
         rows = await session.execute(select(model).where(model.person_id == person.id))
         data[model.__tablename__] = [_row(r) for r in rows.scalars()]
+    accounts = select(ChannelAccount.id).where(ChannelAccount.person_id == person.id)
+    for model, secret in BY_ACCOUNT:
+        rows = await session.execute(
+            select(model).where(model.account_id.in_(accounts)).order_by(model.id)
+        )
+        data[model.__tablename__] = [_row(r, secret) for r in rows.scalars()]
     return data
 
 

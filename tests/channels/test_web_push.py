@@ -6,6 +6,7 @@ PushManager would; the server's keys come from `atgt web keys`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from bot.channels.sender import Sender
 from bot.channels.serving import WebServer
 from bot.channels.web import WebTransport
 from bot.channels.web_app import WebChannel, WebConfig
-from bot.channels.web_push import PushKeys, WebPush, b64url, b64url_decode
+from bot.channels.web_push import PushKeys, WebPush, b64url, b64url_decode, retry_after
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import Schedule, WebPushSubscription
@@ -44,18 +45,24 @@ from tests.test_invite_cli import run as run_cli
 
 
 class FakePushService:
-    """Records each push; answers with `status` (201 by default)."""
+    """Records each push; answers the `script`'s replies in turn, then `status` (201)."""
 
     def __init__(self) -> None:
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.status = 201
+        self.script: list[tuple[int, dict[str, str]]] = []  # (status, headers)
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         app = Starlette(routes=[Route("/push/{id}", self._receive, methods=["POST"])])
         self._server = WebServer(app, host="127.0.0.1", port=self.port)
 
     async def _receive(self, request: Request) -> Response:
-        self.received.append((dict(request.headers), await request.body()))
+        self.received.append(
+            (dict(request.headers) | {"path": request.url.path}, await request.body())
+        )
+        if self.script:
+            status, headers = self.script.pop(0)
+            return Response(status_code=status, headers=headers)
         return Response(status_code=self.status)
 
     async def __aenter__(self) -> FakePushService:
@@ -205,6 +212,36 @@ async def test_a_gone_subscription_is_removed_and_the_thread_still_fills(push_si
     assert await subscriptions(site) == 0
 
 
+async def test_flood_control_is_waited_out_and_no_device_gets_a_push_twice(push_site):
+    site = push_site
+    phone, laptop = await joined(site, "NV1"), await joined(site, "NV1")
+    await phone.new_messages()  # the notice about the second device, before any push
+    async with FakePushService() as service:
+        devices = [PushBrowser(f"{service.origin}/push/{n}") for n in (1, 2)]
+        for browser, device in zip((phone, laptop), devices, strict=True):
+            assert (await browser.post("/api/push", device.json)).status_code == 200
+        # The first device's push goes through, the second is told to wait, then taken.
+        service.script = [(201, {}), (429, {"retry-after": "0"})]
+        await reminder_now(site)
+        assert (await phone.new_messages())[0]["text"].startswith("💡")
+        paths = [headers["path"] for headers, _ in service.received]
+        by_path = {f"/push/{n}": device for n, device in zip((1, 2), devices, strict=True)}
+        shown = [by_path[h["path"]].decrypt(body)["body"] for h, body in service.received]
+    # The first push went through, the second was refused once and sent again; no other.
+    assert sorted(paths) == ["/push/1", "/push/2", "/push/2"] and paths[0] != paths[1] == paths[2]
+    assert all(text.startswith("💡") for text in shown)
+    assert await subscriptions(site) == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("3", 3.0), ("0.5", 0.5), (None, 1.0), ("Wed, 21 Oct 2026 07:28:00 GMT", 1.0),
+     ("-4", 1.0), ("nan", 1.0), ("99999", 3600.0)],
+)  # fmt: skip
+def test_a_retry_after_is_read_safely(header, seconds):
+    assert retry_after(header) == seconds
+
+
 async def test_an_unreachable_push_service_does_not_hold_the_thread(push_site):
     site = push_site
     browser = await joined(site, "NV1")
@@ -285,3 +322,34 @@ async def test_atgt_run_offers_push_once_keys_exist(keys_made, tmp_path):
         assert runtime.push.keys.public_key == stored.public_key
     finally:
         await runtime.stop()
+
+
+async def test_a_person_export_has_their_devices_and_subscriptions_without_secrets(
+    push_site, database_url, tmp_path
+):
+    site = push_site
+    phone, laptop = await joined(site, "NV1"), await joined(site, "NV1")
+    other = await joined(site, "NV2")
+    device = PushBrowser("http://127.0.0.1:9/push/nv1")
+    assert (await phone.post("/api/push", device.json)).status_code == 200
+    assert (
+        await other.post("/api/push", PushBrowser("http://127.0.0.1:9/push/nv2").json)
+    ).status_code == 200
+    exported = tmp_path / "nv1.json"
+
+    result = await asyncio.to_thread(
+        run_cli, database_url, "org", "forget", "NV1", "--export", str(exported), "--yes"
+    )
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert len(data["web_session"]) == 2 and all(d["label"] for d in data["web_session"])
+    (subscription,) = data["web_push_subscription"]
+    assert subscription["endpoint"] == device.json["endpoint"]
+    text = exported.read_text(encoding="utf-8")
+    assert "token_hash" not in text and device.json["keys"]["auth"] not in text
+    assert device.json["keys"]["p256dh"] not in text
+    for browser in (phone, laptop):
+        assert (await browser.client.get("/api/me")).status_code == 401
+    assert (await other.client.get("/api/me")).status_code == 200
+    assert await subscriptions(site) == 1  # NV2's stays
