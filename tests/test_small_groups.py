@@ -297,3 +297,30 @@ async def test_reports_over_several_weeks_count_people_not_check_ins(small_unit)
     assert units[1][units[0].index("Chấp hành đầy đủ (%)")] == t("privacy.hidden_cell")
     assert summary["Chấp hành đầy đủ trong số đã báo cáo (%)"] == t("privacy.hidden_cell")
     assert "chấp hành ẩn" in outcome.lines[0]
+
+
+async def test_a_managers_report_chart_decides_as_the_whole_organisation(sessionmaker, tmp_path):
+    # /baocao of Phòng 1's manager: week 1's compliance is hidden for the whole organisation
+    # (Sở X minus Phòng 1 would show Phòng 2's two reporters), so the manager's chart hides
+    # it too, whatever rows the manager's own scope holds.
+    campaign_id = await build_org(sessionmaker, tmp_path)
+    now = local(2026, 11, 13, 12, 0)  # Friday of week 2
+    async with sessionmaker() as session:
+        campaign = await campaigns.load(session, campaign_id)
+        viewer = await org.find_person(session, code="QL1")
+        shown = await digest_report.for_viewer(
+            session, viewer=viewer, now=now, topics={}, last_week=False
+        )
+        data = await digest.board(session, campaign=campaign, monday=WEEK2, topics={})
+        trend = await report_counts.trend(session, campaign_id=campaign_id, first=W1, last=WEEK2)
+        units = digest_report.scope_units(data, shown.digest.unit_id)
+        rows_ = await digest_report.people_rows(
+            session, campaign=campaign, window=data.window, unit_ids=units
+        )
+    rules = digest_report.week_rules(trend, data)
+    expected = digest_report.render(
+        shown.digest, data, trend, rows_, now, now.date(), rules
+    )  # fmt: skip
+    assert not rules[W1].shown(shown.digest.unit_id)
+    chart = next(r.image.data for r in shown.replies if r.image is not None)
+    assert chart == next(r.image.data for r in expected if r.image is not None)

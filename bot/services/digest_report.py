@@ -66,12 +66,15 @@ async def for_viewer(
         if found is None:
             continue
         units = scope_units(data, found.unit_id)
+        # The whole organisation's trend: whether a unit's week may be shown depends on its
+        # siblings too (subtraction), exactly as in the weekly digest job.
         trend = await report_counts.trend(
-            session, campaign_id=campaign.id, first=_first(campaign), last=monday, unit_ids=units
+            session, campaign_id=campaign.id, first=_first(campaign), last=monday
         )
+        rules = await asyncio.to_thread(week_rules, trend, data)
         rows = await people_rows(session, campaign=campaign, window=data.window, unit_ids=units)
         today = None if last_week else now.astimezone(ZoneInfo(campaign.timezone)).date()
-        replies = await asyncio.to_thread(render, found, data, trend, rows, now, today)
+        replies = await asyncio.to_thread(render, found, data, trend, rows, now, today, rules)
         return Rendered(found, replies)
     return None
 
@@ -146,7 +149,8 @@ def week_rules(
 ) -> dict[date, disclosure.Hidden]:
     """Per week, which units' compliance may be shown (the rule of the weekly figures).
 
-    `trend` may cover only one scope: a unit's decision depends only on its own sub-tree.
+    `trend` must cover the whole organisation: a unit may be hidden because showing it would
+    let a parent's total minus its siblings single out a small group.
     """
     k = data.campaign.privacy_min_group
     rules = {}
