@@ -14,40 +14,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from bot.channels.web_app import WebChannel, WebConfig
-from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import Campaign
 from bot.services import campaigns, org
 from bot.services.unit_status import decisions, unit_status
-from handlers import ROUTES
-from tests.channels.test_web import URL, Browser, Site
+from tests.channels.test_web import Browser, Site, make_site
 from tests.digest_org import build, local
-from tests.harness import issue_invite, linked_chat, shipped_content
+from tests.harness import issue_invite, linked_chat
 
 
 @pytest.fixture
 async def site(sessionmaker, clock, tmp_path):
     await build(sessionmaker, tmp_path)
     clock.now = local(2026, 11, 12, 20, 0)  # Thursday of week 2
-    router = Router(
-        sessionmaker,
-        ROUTES,
-        BotConfig(invite_ttl_days=14, web_url=URL),
-        clock,
-        outbox_channels=frozenset({"web"}),
-        content=shipped_content(),
-    )
-    channel = WebChannel(
-        config=WebConfig(url=URL),
-        sessionmaker=sessionmaker,
-        handle=router.handle,
-        routes=ROUTES,
-        bot_config=router.config,
-        clock=clock,
-        content=shipped_content(),
-    )
-    return Site(channel, router, None, sessionmaker, clock)
+    return make_site(sessionmaker, clock)
 
 
 async def signed_in(site: Site, code: str) -> Browser:

@@ -20,6 +20,7 @@ from bot.channels.pacing import Pacer
 from bot.channels.sender import Sender
 from bot.channels.web import WebTransport
 from bot.channels.web_app import CSRF_HEADER, SESSION_COOKIE, STATIC, WebChannel, WebConfig
+from bot.channels.web_push import WebPush
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import AccountStatus, ChannelAccount, Outbox, Schedule, WebSession
@@ -97,14 +98,12 @@ class Browser:
         return "\n".join(m["text"] for m in await self.new_messages())
 
 
-@pytest.fixture
-async def site(sessionmaker, clock, tmp_path):
-    await load_roster(sessionmaker, clock, tmp_path)
-    config = BotConfig(invite_ttl_days=14, web_url=URL)
+def make_site(sessionmaker, clock, *, push: WebPush | None = None, **sender_options) -> Site:
+    """The production router and web page on the test clock, with an unpaced web sender."""
     router = Router(
         sessionmaker,
         ROUTES,
-        config,
+        BotConfig(invite_ttl_days=14, web_url=URL),
         clock,
         outbox_channels=frozenset({"web"}),
         content=shipped_content(),
@@ -116,10 +115,18 @@ async def site(sessionmaker, clock, tmp_path):
         routes=ROUTES,
         bot_config=router.config,
         clock=clock,
+        push=push,
+        content=shipped_content(),
     )
     pacer = Pacer(rate=1000, chat_interval=0, group_interval=0)
-    sender = Sender(sessionmaker, WebTransport(), pacer, clock=clock)
+    sender = Sender(sessionmaker, WebTransport(push), pacer, clock=clock, **sender_options)
     return Site(channel, router, sender, sessionmaker, clock)
+
+
+@pytest.fixture
+async def site(sessionmaker, clock, tmp_path):
+    await load_roster(sessionmaker, clock, tmp_path)
+    return make_site(sessionmaker, clock)
 
 
 async def joined(site: Site, code: str) -> Browser:

@@ -39,7 +39,7 @@ from bot.services.notify import QuietHours
 from bot.settings import load_settings
 from handlers import ROUTES
 from tests.channels.support import free_port
-from tests.channels.test_web import URL, Site, joined
+from tests.channels.test_web import URL, Site, joined, make_site
 from tests.harness import load_roster, shipped_content
 from tests.test_invite_cli import run as run_cli
 
@@ -134,26 +134,7 @@ async def push_site(sessionmaker, clock, tmp_path):
     await load_roster(sessionmaker, clock, tmp_path)
     keys = await stored_keys(sessionmaker, clock)
     push = WebPush(sessionmaker, keys=keys, subject=URL, clock=clock, hosts=None)
-    router = Router(
-        sessionmaker,
-        ROUTES,
-        BotConfig(web_url=URL),
-        clock,
-        outbox_channels=frozenset({"web"}),
-        content=shipped_content(),
-    )
-    channel = WebChannel(
-        config=WebConfig(url=URL),
-        sessionmaker=sessionmaker,
-        handle=router.handle,
-        routes=ROUTES,
-        bot_config=router.config,
-        clock=clock,
-        push=push,
-    )
-    pacer = Pacer(rate=1000, chat_interval=0, group_interval=0)
-    sender = Sender(sessionmaker, WebTransport(push), pacer, clock=clock, backoff=(0.01,))
-    yield Site(channel, router, sender, sessionmaker, clock)
+    yield make_site(sessionmaker, clock, push=push, backoff=(0.01,))
     await push.aclose()
 
 
