@@ -285,7 +285,7 @@ def _clip(text: str) -> str:
 
 
 def _hidden(text: str) -> str | None:
-    """The first bidi override or control character (spoofing), as U+XXXX."""
+    """The first bidi override or control character (spoofing), as its U+ code point."""
     for char in text:
         if unicodedata.category(char) in ("Cf", "Cc", "Co", "Cs"):
             return f"U+{ord(char):04X}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -52,6 +51,7 @@ async def test_a_crash_mid_broadcast_resumes_without_losing_or_repeating(databas
         api.enforce_limits = False
         first = Runtime(settings(database_url, api))
         await load_roster(first.app.sessionmaker, first.app.router.now, tmp_path)
+        now = first.app.router.now()  # the runtime's own clock, as its sender reads it
         async with first.app.sessionmaker() as session, session.begin():
             for number, code in enumerate(PEOPLE, start=1):
                 person = await org.find_person(session, code=code)
@@ -61,10 +61,10 @@ async def test_a_crash_mid_broadcast_resumes_without_losing_or_repeating(databas
                     channel="telegram",
                     user_id=str(number),
                     chat_id=str(number),
-                    now=datetime.now(UTC),
+                    now=now,
                 )
-            draft = await broadcast.create(session, text="Thông báo khẩn", now=datetime.now(UTC))
-            assert await broadcast.start(session, broadcast=draft, now=datetime.now(UTC)) == 6
+            draft = await broadcast.create(session, text="Thông báo khẩn", now=now)
+            assert await broadcast.start(session, broadcast=draft, now=now) == 6
         await first.start()
         await until(lambda: len([s for s in api.sent if s.method == "sendMessage"]) >= 1)
 

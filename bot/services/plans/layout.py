@@ -41,7 +41,7 @@ def marker(text: str) -> tuple[str, str, str] | None:
 
 
 def roman_value(numeral: str) -> int:
-    """Integer value of a Roman numeral (I-XXX); 0 when it is not a valid one."""
+    """Integer value of a Roman numeral from 1 to 30; 0 when it is not a valid one."""
     values = {"I": 1, "V": 5, "X": 10}
     total = 0
     for a, b in zip(numeral, [*numeral[1:], ""], strict=True):
