@@ -15,12 +15,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.core.texts import t
 from bot.db.models import (
     Campaign,
-    CampaignUnit,
     CheckIn,
     Person,
     QuizDelivery,
@@ -33,7 +31,7 @@ from bot.services import org, report_counts
 from bot.services.campaigns import period_of
 from bot.services.digest import Board, Digest, board, digest_for
 from bot.services.digest_chart import Point, trend_points
-from bot.services.digest_report import scope_units, week_rules
+from bot.services.digest_report import newest_first, scope_units, week_rules
 from bot.services.digest_text import topic_label
 from bot.services.exports import Percent, Sheet, workbook_bytes
 from bot.services.report_book import Book, book_sheets
@@ -123,13 +121,8 @@ async def viewer_scope(
 
 async def started_campaigns(session: AsyncSession, *, now: datetime) -> list[tuple[Campaign, date]]:
     """Campaigns that have started, newest first, with the Monday of their latest week so far."""
-    query = (
-        select(Campaign)
-        .options(selectinload(Campaign.units).selectinload(CampaignUnit.unit))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
-    )
     found = []
-    for campaign in (await session.execute(query)).scalars():
+    for campaign in await newest_first(session):
         monday = period_of(campaign, now).start
         last = campaign.ends_on - timedelta(days=campaign.ends_on.weekday())
         if monday + timedelta(days=6) >= campaign.starts_on:

@@ -34,17 +34,22 @@ class Rendered:
     replies: list[Reply]
 
 
-async def candidates(
-    session: AsyncSession, *, now: datetime, last_week: bool
-) -> list[tuple[Campaign, date]]:
-    """Campaigns running in the week reported on (with its Monday), newest first."""
+async def newest_first(session: AsyncSession) -> list[Campaign]:
+    """Every campaign with its units, the newest start first."""
     query = (
         select(Campaign)
         .options(selectinload(Campaign.units).selectinload(CampaignUnit.unit))
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
     )
+    return list((await session.execute(query)).scalars())
+
+
+async def candidates(
+    session: AsyncSession, *, now: datetime, last_week: bool
+) -> list[tuple[Campaign, date]]:
+    """Campaigns running in the week reported on (with its Monday), newest first."""
     found = []
-    for campaign in (await session.execute(query)).scalars():
+    for campaign in await newest_first(session):
         monday = period_of(campaign, now).start - timedelta(days=7 if last_week else 0)
         if campaign.starts_on <= monday + timedelta(days=6) and monday <= campaign.ends_on:
             found.append((campaign, monday))
