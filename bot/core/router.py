@@ -200,7 +200,7 @@ class Router:
         return (
             person is not None
             and person.active
-            and person.role.rank >= route.min_role.rank
+            and route.permits(person.role, self.config)
             and route.file_from(person, self.config)
         )
 
