@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -13,22 +12,14 @@ import pytest
 from bot.core.messages import addressed_elsewhere
 from bot.core.texts import t
 from tests.channels.support import free_port, until
-from tests.channels.test_telegram_e2e import TOKEN, Bot, start_bot
+from tests.channels.test_telegram_e2e import TOKEN, bot, start_bot
+
+__all__ = ["bot"]  # the fixture, shared with the end-to-end tests
 from tests.fakes.telegram import FakeBotApi
 
 DOCUMENT = b"%PDF-1.4\n" + b"x" * (2 * 1024 * 1024)  # 2 MB
 HOOK, SECRET = "/tg/hook", "s3cret-token_ABC"
 DEEP = 200_000
-
-
-@pytest.fixture
-async def bot(database_url, tmp_path) -> AsyncIterator[Bot]:
-    async with FakeBotApi(TOKEN) as api:
-        runtime = await start_bot(database_url, tmp_path, api)
-        try:
-            yield Bot(runtime, api)
-        finally:
-            await runtime.stop()
 
 
 def file_calls(api: FakeBotApi) -> list[str]:
