@@ -22,6 +22,7 @@ from jobs.base import JobContext
 from tests.digest_org import build
 from tests.digest_org import local as digest_local
 from tests.harness import linked_chat, load_roster, make_router, shipped_content
+from tests.test_schedules import link_telegram
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LINKED = ("NV1", "NV2", "NV3")
@@ -44,19 +45,8 @@ async def people(sessionmaker, clock, tmp_path) -> dict[str, int]:
     """The test organisation, NV1-NV3 linked on Telegram, default schedules; ids by code."""
     clock.now = datetime(2026, 11, 23, 7, 30, 3, tzinfo=TZ)  # a Monday, reminder time
     await load_roster(sessionmaker, clock, tmp_path)
-    ids = {}
+    ids = await link_telegram(sessionmaker, clock, LINKED)
     async with sessionmaker() as session, session.begin():
-        for number, code in enumerate(LINKED, start=1):
-            person = await org.find_person(session, code=code)
-            await org.link_account(
-                session,
-                person=person,
-                channel="telegram",
-                user_id=str(number),
-                chat_id=str(number),
-                now=clock(),
-            )
-            ids[code] = person.id
         await schedules.ensure_defaults(session, now=clock(), timezone="Asia/Ho_Chi_Minh")
     return ids
 
