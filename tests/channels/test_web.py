@@ -21,6 +21,8 @@ from bot.channels.sender import Sender
 from bot.channels.web import WebTransport
 from bot.channels.web_app import CSRF_HEADER, SESSION_COOKIE, STATIC, WebChannel, WebConfig
 from bot.channels.web_push import WebPush
+from bot.core import outbox
+from bot.core.messages import Attachment, Reply
 from bot.core.router import BotConfig, Router
 from bot.core.texts import t
 from bot.db.models import AccountStatus, ChannelAccount, Outbox, Schedule, WebSession
@@ -28,6 +30,7 @@ from bot.runtime import Runtime
 from bot.scheduling import Scheduler
 from bot.services import campaigns, org, privacy, schedules
 from bot.services.notify import QuietHours
+from bot.services.web_sessions import user_id_of
 from bot.settings import SettingsError, load_settings
 from handlers import ROUTES
 from tests.channels.support import eventually, free_port
@@ -558,3 +561,28 @@ async def test_registration_and_the_weekly_check_in_from_the_page(site, clock):
     await press(":a:1:1")
     saved = await press(":a:2:1")
     assert "Đã ghi nhận báo cáo tuần 23/11/2026 – 29/11/2026: chấp hành đầy đủ." in saved
+
+
+async def test_a_file_is_served_only_to_the_browser_whose_thread_holds_it(site):
+    # An outsider, another employee and a manager of another unit cannot fetch it by number.
+    owner, colleague, other_manager = [await joined(site, c) for c in ("NV1", "NV2", "QL2")]
+    async with site.sessionmaker() as session, session.begin():
+        nv1 = await org.find_person(session, code="NV1")
+        document = Attachment("ket-qua.xlsx", b"PK-not-really", "Kết quả")
+        await outbox.enqueue(
+            session,
+            channel="web",
+            chat_id=user_id_of(nv1),
+            replies=[Reply(document=document)],
+            now=site.clock(),
+        )
+    await owner.new_messages()  # the sender puts the row into NV1's thread
+    async with site.sessionmaker() as session:
+        query = select(Outbox.id).where(Outbox.chat_id == user_id_of(nv1))
+        row = max((await session.execute(query)).scalars())
+    path = f"/api/file/{row}/document"
+
+    assert (await owner.client.get(path)).content == b"PK-not-really"
+    for browser in (colleague, other_manager):
+        assert (await browser.client.get(path)).status_code == 404
+    assert (await site.browser().client.get(path)).status_code == 401
